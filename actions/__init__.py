@@ -1,0 +1,1 @@
+"""Rasa custom actions: thin adapters that read slots, call a service in `bot/`, and reply."""

@@ -1,0 +1,18 @@
+"""Services shared by the actions, built once per action-server process."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from bot.config import Settings, get_settings
+from bot.people.service import PeopleService
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    return get_settings()
+
+
+@lru_cache(maxsize=1)
+def people() -> PeopleService:
+    return PeopleService(settings().database_url)

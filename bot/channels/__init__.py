@@ -1,0 +1,1 @@
+"""Channels: translate between providers (REST, SMS, Telegram) and Rasa, nothing more."""

@@ -1,0 +1,1 @@
+"""Custom Rasa NLU graph components: deterministic steps that run on every message."""

@@ -1,0 +1,1 @@
+"""Running the assistant: model cache, process launchers, local chat, benchmark, evaluation."""

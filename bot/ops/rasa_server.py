@@ -1,0 +1,73 @@
+"""Start `rasa run` with endpoints and credentials built from the environment.
+
+Writing them from settings keeps one source of truth (.env / environment) for the database,
+lock store and action server, and keeps secrets out of committed files.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from bot.config import Settings, get_settings
+from bot.ops.model import model_path
+
+CHANNELS = {"bot.channels.rest.RestInput": {}}
+
+
+def endpoints(settings: Settings) -> dict:
+    config: dict = {
+        "action_endpoint": {"url": settings.action_server_url},
+        "tracker_store": {"type": "bot.store.tracker_store.DatabaseTrackerStore"},
+    }
+    if settings.redis_url:
+        redis = urlsplit(settings.redis_url)
+        config["lock_store"] = {
+            "type": "redis",
+            "url": redis.hostname or "127.0.0.1",
+            "port": redis.port or 6379,
+            "db": int(redis.path.lstrip("/") or 0),
+            "password": redis.password,
+            "key_prefix": "first1000",
+        }
+    return config
+
+
+def write_config(settings: Settings) -> tuple[Path, Path]:
+    folder = settings.var_dir / "rasa"
+    folder.mkdir(parents=True, exist_ok=True)
+    endpoints_file, credentials_file = folder / "endpoints.yml", folder / "credentials.yml"
+    endpoints_file.write_text(yaml.safe_dump(endpoints(settings)))
+    credentials_file.write_text(yaml.safe_dump(CHANNELS))
+    return endpoints_file, credentials_file
+
+
+def main() -> None:
+    settings = get_settings()
+    model = model_path(settings.model_cache_dir)
+    if not model.exists():
+        sys.exit(f"No trained model for the current training data ({model}): run `make train`.")
+    endpoints_file, credentials_file = write_config(settings)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ["SANIC_WORKERS"] = str(settings.sanic_workers)
+    os.execv(
+        sys.executable,
+        [
+            sys.executable, "-m", "rasa", "run",
+            "--model", str(model),
+            "--endpoints", str(endpoints_file),
+            "--credentials", str(credentials_file),
+            "--interface", settings.bind_host,
+            "--port", str(settings.rasa_port),
+            "--enable-api",
+            "--auth-token", settings.rasa_api_token,
+        ],
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""People: registration, stage of pregnancy or baby's age, postcode district, consent, opt-out."""

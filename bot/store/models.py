@@ -1,0 +1,144 @@
+"""The app's own tables. Rasa's tracker events live beside them in the same database.
+
+Lasting facts about a person (stage, consent, opt-out) live here rather than in Rasa slots, so a
+conversation that runs for 1,000 days only ever loads its current session.
+Phone numbers and Telegram ids are stored once, in `channel_identities`, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+
+def utcnow() -> datetime:
+    """Naive UTC, the one convention for every stored time."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Team(Base):
+    __tablename__ = "teams"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(120), nullable=False, unique=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class Person(Base):
+    """A parent or parent-to-be, keyed by a channel-neutral id."""
+
+    __tablename__ = "people"
+
+    id = Column(String(32), primary_key=True, default=new_id)
+    conversation_id = Column(String(255), nullable=False, unique=True, index=True)
+    team_id = Column(Integer, ForeignKey("teams.id"), nullable=True)
+    stage = Column(String(16), nullable=False, default="unknown")
+    due_date = Column(Date, nullable=True)
+    baby_birth_date = Column(Date, nullable=True)
+    postcode_district = Column(String(4), nullable=True)
+    registered_at = Column(DateTime, nullable=True)
+    opted_out_at = Column(DateTime, nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    identities = relationship("ChannelIdentity", back_populates="person")
+
+
+class ChannelIdentity(Base):
+    """The one place a phone number or Telegram chat id is kept."""
+
+    __tablename__ = "channel_identities"
+    __table_args__ = (UniqueConstraint("channel", "address", name="uq_channel_address"),)
+
+    id = Column(Integer, primary_key=True)
+    person_id = Column(String(32), ForeignKey("people.id"), nullable=False, index=True)
+    channel = Column(String(16), nullable=False)
+    address = Column(String(128), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    person = relationship("Person", back_populates="identities")
+
+
+class Consent(Base):
+    """Each yes or no to the privacy notice, with the notice version the person saw."""
+
+    __tablename__ = "consents"
+
+    id = Column(Integer, primary_key=True)
+    person_id = Column(String(32), ForeignKey("people.id"), nullable=False, index=True)
+    given = Column(Boolean, nullable=False)
+    notice_version = Column(String(32), nullable=False)
+    recorded_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class OptEvent(Base):
+    """STOP and START, kept as history: the latest one decides whether we may message first."""
+
+    __tablename__ = "opt_events"
+
+    id = Column(Integer, primary_key=True)
+    person_id = Column(String(32), ForeignKey("people.id"), nullable=False, index=True)
+    kind = Column(String(8), nullable=False)
+    recorded_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class Escalation(Base):
+    """Something that needs a person: a crisis (urgent) or a request or concern (routine)."""
+
+    __tablename__ = "escalations"
+
+    id = Column(Integer, primary_key=True)
+    person_id = Column(String(32), ForeignKey("people.id"), nullable=True, index=True)
+    conversation_id = Column(String(255), nullable=False, index=True)
+    severity = Column(String(8), nullable=False)
+    category = Column(String(40), nullable=False)
+    status = Column(String(16), nullable=False, default="open", index=True)
+    trigger_text = Column(Text, nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    acknowledged_at = Column(DateTime, nullable=True)
+    acknowledged_by = Column(String(120), nullable=True)
+    resolved_at = Column(DateTime, nullable=True)
+    resolved_by = Column(String(120), nullable=True)
+    outcome = Column(Text, nullable=True)
+
+
+class AuditEvent(Base):
+    """Append-only trail (database triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "audit_events"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    actor = Column(String(120), nullable=False)
+    action = Column(String(60), nullable=False)
+    subject_type = Column(String(40), nullable=False)
+    subject_id = Column(String(64), nullable=False)
+    detail = Column(Text, nullable=True)
+
+
+class ServiceHeartbeat(Base):
+    """Last sign of life from a background process, read by the desk's /healthz."""
+
+    __tablename__ = "service_heartbeats"
+
+    name = Column(String(40), primary_key=True)
+    seen_at = Column(DateTime, nullable=False, default=utcnow)

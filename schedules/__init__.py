@@ -1,0 +1,1 @@
+"""The scheduler process: background jobs that run on a clock (APScheduler)."""

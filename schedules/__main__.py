@@ -1,0 +1,39 @@
+"""Run the scheduler: `python -m schedules`. Stops cleanly on Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import logging
+import signal
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from bot.config import get_settings
+from schedules import jobs
+
+
+def build_scheduler() -> BlockingScheduler:
+    settings = get_settings()
+    scheduler = BlockingScheduler(timezone=settings.timezone)
+    scheduler.add_job(
+        jobs.heartbeat, "interval", seconds=30, args=[settings.database_url],
+        id="heartbeat", coalesce=True, max_instances=1,
+    )
+    scheduler.add_job(
+        jobs.purge_old_conversation_events, "cron", hour=3, minute=15,
+        args=[settings.database_url, settings.message_retention_days],
+        id="retention_purge", coalesce=True, max_instances=1,
+    )
+    return scheduler
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    scheduler = build_scheduler()
+    jobs.heartbeat(settings.database_url)
+    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
+    scheduler.start()
+
+
+if __name__ == "__main__":
+    main()

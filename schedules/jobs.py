@@ -1,0 +1,47 @@
+"""Jobs run by the scheduler. Each takes what it needs as arguments, so tests drive the clock."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+
+from bot.store import audit
+from bot.store.db import session_scope
+from bot.store.models import ServiceHeartbeat, utcnow
+
+logger = logging.getLogger(__name__)
+
+
+def heartbeat(database_url: str, name: str = "scheduler", now: datetime | None = None) -> None:
+    """A sign of life that /healthz reads: proves the scheduler is running, not just started."""
+    now = now or utcnow()
+    with session_scope(database_url) as session:
+        beat = session.get(ServiceHeartbeat, name)
+        if beat is None:
+            session.add(ServiceHeartbeat(name=name, seen_at=now))
+        else:
+            beat.seen_at = now
+
+
+def purge_old_conversation_events(
+    database_url: str, retention_days: int, now: datetime | None = None
+) -> int:
+    """Delete conversation events older than the retention period (data minimisation)."""
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    events = SQLTrackerStore.SQLEvent.__table__
+    cutoff = (now or utcnow()) - timedelta(days=retention_days)
+    cutoff_ts = (cutoff - datetime(1970, 1, 1)).total_seconds()
+    with session_scope(database_url) as session:
+        oldest = session.execute(select(events.c.id).where(events.c.timestamp < cutoff_ts).limit(1))
+        if oldest.first() is None:
+            return 0
+        deleted = session.execute(delete(events).where(events.c.timestamp < cutoff_ts)).rowcount
+        audit.record(
+            session, "scheduler", "retention_purge", "conversation_events", "all",
+            deleted=deleted, retention_days=retention_days,
+        )
+    logger.info("retention: deleted %d events older than %d days", deleted, retention_days)
+    return deleted

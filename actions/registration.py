@@ -67,13 +67,18 @@ class ValidateRegistrationForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
+        # A "no" to the notice ends the form: only the consent answer itself is still checked.
         if tracker.get_slot("consent_given") is False:
-            return []
+            return ["consent_given"]
         return domain_slots
+
+    # Slots cleared by action_start_registration are validated too: None means "not answered".
 
     def validate_consent_given(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if value is None:
+            return {"consent_given": None}
         given = bool(value)
         people().record_consent(
             tracker.sender_id, given, load_content("privacy_notice")["version"]
@@ -85,6 +90,8 @@ class ValidateRegistrationForm(FormValidationAction):
     def validate_stage_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if value is None:
+            return {"stage_answer": None}
         stage = parse_stage(str(value or ""), local_today(settings().timezone))
         if stage is None:
             dispatcher.utter_message(response="utter_stage_unclear")
@@ -99,6 +106,8 @@ class ValidateRegistrationForm(FormValidationAction):
     def validate_postcode_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if value is None:
+            return {"postcode_answer": None}
         district = extract_district(str(value or ""))
         if district is None:
             dispatcher.utter_message(response="utter_postcode_unclear")

@@ -1,39 +1,17 @@
-"""Shared fixtures: a migrated database (SQLite always, PostgreSQL when TEST_DATABASE_URL is set)."""
+"""Shared fixtures: a migrated database (SQLite always, PostgreSQL with TEST_DATABASE_URL)."""
 
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from bot.store.db import dispose_engines
 from bot.store.migrate import upgrade
+from bot.store.scratch import create_scratch_database, drop_scratch_database
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
-
-
-def _fresh_postgres_database() -> str:
-    """A new, empty database on the test server, so tests never share state."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", future=True)
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return str(make_url(POSTGRES_URL).set(database=name))
-
-
-def _drop_postgres_database(url: str) -> None:
-    dispose_engines()
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", future=True)
-    with admin.connect() as connection:
-        connection.execute(
-            text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
-        )
-    admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -47,10 +25,10 @@ def database_url(request, tmp_path) -> Iterator[str]:
         return
     if not POSTGRES_URL:
         pytest.skip("PostgreSQL tests need TEST_DATABASE_URL (CI sets it)")
-    url = _fresh_postgres_database()
+    url = create_scratch_database(POSTGRES_URL)
     upgrade(url)
     yield url
-    _drop_postgres_database(url)
+    drop_scratch_database(POSTGRES_URL, url)
 
 
 @pytest.fixture

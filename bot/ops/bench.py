@@ -1,0 +1,280 @@
+"""Benchmark the running assistant: `make bench` writes var/bench/latest.json and prints a table.
+
+Starts the real stack (embedded set-up: SQLite, in-memory lock store) on free ports, drives the
+REST channel with fresh conversations of mixed messages at 1, 10 and 50 concurrent
+conversations, measures the model's own in-process work on the same messages (the floor), an
+aged conversation (3,000 earlier events over many sessions) against a fresh one, memory per
+process, start-up and training time. When PostgreSQL and Redis are reachable (BENCH_DATABASE_URL
+or TEST_DATABASE_URL, and BENCH_REDIS_URL or TEST_REDIS_URL) the scaled set-up (two Rasa
+workers) is measured too, under "scaled".
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psutil
+import requests
+
+from bot.config import PROJECT_ROOT, get_settings
+from bot.ops.model import ensure_model, training_record
+from bot.ops.stack import Stack
+from bot.store.migrate import upgrade
+from bot.store.scratch import create_scratch_database, drop_scratch_database
+
+# One fresh conversation = these messages in order: greetings, questions, a growth entry,
+# a crisis message, an ordinary close.
+CONVERSATION = [
+    "hi",
+    "what can you do",
+    "is a home birth safe for a first baby",
+    "my nipples are really sore when she feeds",
+    "Ava weighed 7.4 kg today",
+    "i can't cope anymore and i want to end it all",
+    "can i talk to a health visitor",
+    "thanks",
+]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return round(ordered[index], 2)
+
+
+def summary(values: list[float]) -> dict:
+    return {"p50": percentile(values, 50), "p95": percentile(values, 95), "n": len(values)}
+
+
+def _conversation(url: str, session: requests.Session, sender: str) -> list[float]:
+    timings = []
+    for text in CONVERSATION:
+        started = time.perf_counter()
+        reply = session.post(url, json={"sender": sender, "message": text}, timeout=120)
+        timings.append((time.perf_counter() - started) * 1000)
+        reply.raise_for_status()
+    return timings
+
+
+def drive(rasa_url: str, concurrency: int, conversations: int) -> tuple[list[float], float]:
+    """Turn latencies (ms) and throughput (turns/s) for fresh conversations at a concurrency."""
+    url = f"{rasa_url}/webhooks/rest/webhook"
+    run_id = uuid.uuid4().hex[:6]
+
+    def worker(index: int) -> list[float]:
+        with requests.Session() as session:
+            return _conversation(url, session, f"bench-{run_id}-c{concurrency}-{index}")
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        results = list(pool.map(worker, range(conversations)))
+    elapsed = time.perf_counter() - started
+    timings = [t for r in results for t in r]
+    return timings, round(len(timings) / elapsed, 1)
+
+
+async def _floor(model: Path, rounds: int) -> list[float]:
+    """The model's own work per turn: NLU parse plus next-action predictions, in-process."""
+    from rasa.core.agent import Agent
+    from rasa.core.channels.channel import UserMessage
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    agent = Agent.load(str(model))
+    processor = agent.processor
+    actions = processor.domain.action_names_or_texts
+    timings = []
+    for round_ in range(rounds):
+        tracker = DialogueStateTracker.from_events(f"floor-{round_}", [], processor.domain.slots)
+        for text in CONVERSATION:
+            started = time.perf_counter()
+            parsed = await processor.parse_message(UserMessage(text), tracker)
+            tracker.update(UserUttered(text, parsed["intent"], parsed["entities"], parsed))
+            for _ in range(10):
+                prediction = processor._predict_next_with_tracker(tracker)
+                action = actions[prediction.max_confidence_index]
+                tracker.update(ActionExecuted(action))
+                if action == "action_listen":
+                    break
+            timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def floor_ms(model: Path, rounds: int = 25) -> dict:
+    timings = asyncio.run(_floor(model, rounds))
+    return summary(timings[len(CONVERSATION):])
+
+
+async def _age_conversation(database_url: str, sender: str, events: int) -> None:
+    """Store a long history: many expired sessions, like a parent of a toddler."""
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        BotUttered,
+        SessionStarted,
+        SlotSet,
+        UserUttered,
+    )
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.store.tracker_store import DatabaseTrackerStore
+
+    domain = Domain.load(str(PROJECT_ROOT / "bot" / "domain"))
+    store = DatabaseTrackerStore(domain=domain, host=database_url)
+    history: list = []
+    ts = time.time() - 600 * 86400
+    while len(history) < events:
+        history += [
+            ActionExecuted("action_session_start", timestamp=ts),
+            SessionStarted(timestamp=ts),
+            SlotSet("registered", True, timestamp=ts),
+            ActionExecuted("action_listen", timestamp=ts),
+        ]
+        for turn in range(6):
+            t = ts + turn * 10
+            history += [
+                UserUttered("hi", {"name": "greet", "confidence": 0.99}, timestamp=t),
+                ActionExecuted("utter_greet", timestamp=t + 1),
+                BotUttered("Hi again! What can I help with today?", timestamp=t + 1),
+                ActionExecuted("action_listen", timestamp=t + 2),
+            ]
+        ts += 2 * 86400
+    tracker = DialogueStateTracker.from_events(sender, history[:events], domain.slots)
+    await store.save(tracker)
+
+
+def aged_ratio(stack: Stack, events: int = 3000, turns: int = 80) -> dict:
+    sender_old = f"aged-{uuid.uuid4().hex[:8]}"
+    asyncio.run(_age_conversation(stack.env["DATABASE_URL"], sender_old, events))
+    url = f"{stack.rasa_url}/webhooks/rest/webhook"
+    sender_new = f"fresh-{uuid.uuid4().hex[:8]}"
+    aged, fresh = [], []
+    with requests.Session() as session:
+        for sender in (sender_old, sender_new):  # first turns open a session: not measured
+            session.post(url, json={"sender": sender, "message": "hi"}, timeout=60)
+        for index in range(turns):
+            text = CONVERSATION[index % 2]  # greeting and menu: the same work for both
+            for sender, bucket in ((sender_old, aged), (sender_new, fresh)):
+                started = time.perf_counter()
+                session.post(url, json={"sender": sender, "message": text}, timeout=60)
+                bucket.append((time.perf_counter() - started) * 1000)
+    return {
+        "aged_ratio": round(statistics.median(aged) / statistics.median(fresh), 3),
+        "aged_p50_ms": round(statistics.median(aged), 2),
+        "fresh_p50_ms": round(statistics.median(fresh), 2),
+        "aged_events": events,
+    }
+
+
+def rss_mb(stack: Stack) -> dict:
+    sizes = {}
+    for name, process in stack.processes.items():
+        root = psutil.Process(process.pid)
+        tree = [root, *root.children(recursive=True)]
+        sizes[name] = round(sum(p.memory_info().rss for p in tree) / 2**20, 1)
+    return sizes
+
+
+def measure(stack: Stack, quick: bool) -> dict:
+    scale = 1 if quick else 3
+    drive(stack.rasa_url, 4, 4)  # warm-up
+    c1, _ = drive(stack.rasa_url, 1, 6 * scale)
+    c10, rps10 = drive(stack.rasa_url, 10, 15 * scale)
+    c50, rps50 = drive(stack.rasa_url, 50, 50 * scale)
+    return {
+        "turn_ms": {"c1": summary(c1), "c10": summary(c10), "c50": summary(c50)},
+        "throughput_rps": {"c10": rps10, "c50": rps50},
+        "rss_mb": rss_mb(stack),
+    }
+
+
+def run_setup(env: dict[str, str], var_dir: Path, quick: bool) -> dict:
+    upgrade(env["DATABASE_URL"])
+    stack = Stack({"VAR_DIR": str(var_dir), **env}, log_dir=var_dir / "logs")
+    try:
+        startup_s = stack.start()
+        result = measure(stack, quick)
+        result["startup_s"] = round(startup_s, 1)
+        result.update(aged_ratio(stack, turns=30 if quick else 80))
+        return result
+    finally:
+        stack.stop()
+
+
+def print_table(result: dict) -> None:
+    t = result["turn_ms"]
+    print("\nmake bench (embedded set-up: SQLite, in-memory lock store, 1 Rasa worker)")
+    print(f"  turn ms      c1 p50 {t['c1']['p50']:>7}  p95 {t['c1']['p95']:>7}")
+    print(f"               c10 p50 {t['c10']['p50']:>6}  p95 {t['c10']['p95']:>7}")
+    print(f"               c50 p50 {t['c50']['p50']:>6}  p95 {t['c50']['p95']:>7}")
+    print(f"  throughput   c10 {result['throughput_rps']['c10']}/s   c50 "
+          f"{result['throughput_rps']['c50']}/s")
+    print(f"  floor ms     p50 {result['floor_ms']['p50']}  p95 {result['floor_ms']['p95']}")
+    print(f"  overhead_ratio {result['overhead_ratio']}   aged_ratio {result['aged_ratio']}")
+    print(f"  rss_mb {result['rss_mb']}")
+    print(f"  train_s {result['train_s']}   startup_s {result['startup_s']}")
+    scaled = result.get("scaled")
+    if isinstance(scaled, dict) and "turn_ms" in scaled:
+        s = scaled["turn_ms"]
+        print("scaled set-up (PostgreSQL, Redis lock store, 2 Rasa workers)")
+        print(f"  turn ms c1 p50 {s['c1']['p50']}  c10 p95 {s['c10']['p95']}  "
+              f"c50 p95 {s['c50']['p95']}")
+        print(f"  throughput c10 {scaled['throughput_rps']['c10']}/s  "
+              f"c50 {scaled['throughput_rps']['c50']}/s   aged_ratio {scaled['aged_ratio']}")
+    elif scaled:
+        print(f"scaled set-up: {scaled}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer turns (smoke run)")
+    args = parser.parse_args()
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    settings = get_settings()
+    model = ensure_model()
+    out_dir = settings.var_dir / "bench"
+    run_dir = out_dir / time.strftime("run-%Y%m%d-%H%M%S")
+    common = {"MODEL_CACHE_DIR": str(settings.model_cache_dir), "REDIS_URL": ""}
+
+    result = run_setup(
+        {**common, "DATABASE_URL": f"sqlite:///{run_dir / 'bench.db'}", "SANIC_WORKERS": "1"},
+        run_dir / "embedded",
+        args.quick,
+    )
+    result["floor_ms"] = floor_ms(model, rounds=8 if args.quick else 25)
+    result["overhead_ratio"] = round(result["turn_ms"]["c1"]["p50"] / result["floor_ms"]["p50"], 2)
+    result["train_s"] = training_record(model).get("train_s")
+
+    pg = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
+    redis_url = os.environ.get("BENCH_REDIS_URL") or os.environ.get("TEST_REDIS_URL")
+    if pg and redis_url:
+        database_url = create_scratch_database(pg)
+        try:
+            result["scaled"] = run_setup(
+                {**common, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
+                 "SANIC_WORKERS": "2"},
+                run_dir / "scaled",
+                args.quick,
+            )
+        finally:
+            drop_scratch_database(pg, database_url)
+    else:
+        result["scaled"] = "skipped: set BENCH_DATABASE_URL and BENCH_REDIS_URL to measure"
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "latest.json").write_text(json.dumps(result, indent=2))
+    print_table(result)
+    print(f"written to {out_dir / 'latest.json'}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

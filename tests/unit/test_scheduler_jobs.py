@@ -1,0 +1,48 @@
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, text
+
+from bot.store.db import session_scope
+from bot.store.models import AuditEvent, ServiceHeartbeat
+from schedules import jobs
+from schedules.__main__ import build_scheduler
+
+
+def test_heartbeat_is_written_and_refreshed(database_url):
+    first = datetime(2026, 11, 23, 9, 0)
+    jobs.heartbeat(database_url, now=first)
+    jobs.heartbeat(database_url, now=first + timedelta(seconds=30))
+    with session_scope(database_url) as session:
+        beat = session.get(ServiceHeartbeat, "scheduler")
+        assert beat.seen_at == first + timedelta(seconds=30)
+
+
+def _add_event(session, sender: str, at: datetime) -> None:
+    session.execute(
+        text(
+            "INSERT INTO events (sender_id, type_name, timestamp, data) "
+            "VALUES (:s, 'user', :ts, '{}')"
+        ),
+        {"s": sender, "ts": (at - datetime(1970, 1, 1)).total_seconds()},
+    )
+
+
+def test_retention_purge_deletes_only_expired_events_and_is_audited(database_url):
+    now = datetime(2026, 11, 23, 3, 15)
+    with session_scope(database_url) as session:
+        _add_event(session, "old", now - timedelta(days=800))
+        _add_event(session, "recent", now - timedelta(days=10))
+    assert jobs.purge_old_conversation_events(database_url, retention_days=730, now=now) == 1
+    assert jobs.purge_old_conversation_events(database_url, retention_days=730, now=now) == 0
+    with session_scope(database_url) as session:
+        senders = session.execute(text("SELECT sender_id FROM events")).scalars().all()
+        purges = session.execute(
+            select(func.count()).where(AuditEvent.action == "retention_purge")
+        ).scalar_one()
+    assert senders == ["recent"]
+    assert purges == 1
+
+
+def test_scheduler_registers_its_jobs():
+    scheduler = build_scheduler()
+    assert {job.id for job in scheduler.get_jobs()} == {"heartbeat", "retention_purge"}

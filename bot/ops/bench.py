@@ -26,7 +26,7 @@ import psutil
 import requests
 
 from bot.config import PROJECT_ROOT, get_settings
-from bot.ops.model import ensure_model, training_record
+from bot.ops.model import ensure_model, quiet_rasa_logs, training_record
 from bot.ops.stack import Stack
 from bot.store.migrate import upgrade
 from bot.store.scratch import create_scratch_database, drop_scratch_database
@@ -86,15 +86,28 @@ async def _floor(model: Path, rounds: int) -> list[float]:
     """The model's own work per turn: NLU parse plus next-action predictions, in-process."""
     from rasa.core.agent import Agent
     from rasa.core.channels.channel import UserMessage
-    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        SessionStarted,
+        UserUtteranceReverted,
+        UserUttered,
+    )
     from rasa.shared.core.trackers import DialogueStateTracker
 
+    quiet_rasa_logs()
     agent = Agent.load(str(model))
     processor = agent.processor
     actions = processor.domain.action_names_or_texts
     timings = []
     for round_ in range(rounds):
-        tracker = DialogueStateTracker.from_events(f"floor-{round_}", [], processor.domain.slots)
+        opening = [
+            ActionExecuted("action_session_start"),
+            SessionStarted(),
+            ActionExecuted("action_listen"),
+        ]
+        tracker = DialogueStateTracker.from_events(
+            f"floor-{round_}", opening, processor.domain.slots
+        )
         for text in CONVERSATION:
             started = time.perf_counter()
             parsed = await processor.parse_message(UserMessage(text), tracker)
@@ -103,6 +116,9 @@ async def _floor(model: Path, rounds: int) -> list[float]:
                 prediction = processor._predict_next_with_tracker(tracker)
                 action = actions[prediction.max_confidence_index]
                 tracker.update(ActionExecuted(action))
+                if action == "action_default_fallback":  # what that action does to the tracker
+                    tracker.update(UserUtteranceReverted())
+                    break
                 if action == "action_listen":
                     break
             timings.append((time.perf_counter() - started) * 1000)

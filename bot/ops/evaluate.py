@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from bot.config import PROJECT_ROOT, get_settings
-from bot.ops.model import ensure_model
+from bot.ops.model import ensure_model, quiet_rasa_logs
 
 HELD_OUT = PROJECT_ROOT / "tests" / "data" / "nlu_test.yml"
 
@@ -21,6 +21,7 @@ HELD_OUT = PROJECT_ROOT / "tests" / "data" / "nlu_test.yml"
 async def _predict(model: Path, texts: list[str]) -> list[str]:
     from rasa.core.agent import Agent
 
+    quiet_rasa_logs()
     agent = Agent.load(str(model))
     predictions = []
     for text in texts:

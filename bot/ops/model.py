@@ -41,6 +41,18 @@ def _input_files(root: Path) -> list[Path]:
     return files
 
 
+def quiet_rasa_logs() -> None:
+    """In-process Rasa (evaluation, benchmark floor) logs at WARNING, as `rasa run` does at INFO:
+    debug output costs time and would print message texts."""
+    import logging
+
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
+
+
 def fingerprint(root: Path = PROJECT_ROOT) -> str:
     digest = hashlib.sha256(f"rasa=={rasa.__version__}\n".encode())
     for path in _input_files(root):

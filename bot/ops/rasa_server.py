@@ -1,4 +1,4 @@
-"""Start `rasa run` with endpoints and credentials built from the environment.
+"""Start `rasa run` (in this process) with endpoints and credentials built from the environment.
 
 Writing them from settings keeps one source of truth (.env / environment) for the database,
 lock store and action server, and keeps secrets out of committed files.
@@ -54,19 +54,22 @@ def main() -> None:
     endpoints_file, credentials_file = write_config(settings)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ["SANIC_WORKERS"] = str(settings.sanic_workers)
-    os.execv(
-        sys.executable,
-        [
-            sys.executable, "-m", "rasa", "run",
-            "--model", str(model),
-            "--endpoints", str(endpoints_file),
-            "--credentials", str(credentials_file),
-            "--interface", settings.bind_host,
-            "--port", str(settings.rasa_port),
-            "--enable-api",
-            "--auth-token", settings.rasa_api_token,
-        ],
-    )
+    from rasa.__main__ import main as rasa_main
+
+    from bot import rasa_runtime
+
+    rasa_runtime.apply()  # before Sanic forks its workers, so every worker has it
+    sys.argv = [
+        "rasa", "run",
+        "--model", str(model),
+        "--endpoints", str(endpoints_file),
+        "--credentials", str(credentials_file),
+        "--interface", settings.bind_host,
+        "--port", str(settings.rasa_port),
+        "--enable-api",
+        "--auth-token", settings.rasa_api_token,
+    ]
+    rasa_main()
 
 
 if __name__ == "__main__":

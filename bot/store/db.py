@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
@@ -35,8 +36,13 @@ def get_engine(database_url: str) -> Engine:
         if url.get_backend_name() == "sqlite":
             if url.database:
                 Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            # A pool, not SQLAlchemy 1.4's per-query connections (NullPool) for SQLite files.
             engine = create_engine(
-                database_url, future=True, connect_args={"check_same_thread": False}
+                database_url,
+                future=True,
+                poolclass=QueuePool,
+                pool_size=5,
+                connect_args={"check_same_thread": False},
             )
             event.listen(engine, "connect", enable_sqlite_pragmas)
         else:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from bot.channels.outbound import Outbound
 from bot.config import Settings, get_settings
+from bot.escalation.paging import PagingPolicy, default_policy
 from bot.people.service import PeopleService
 
 
@@ -16,3 +18,13 @@ def settings() -> Settings:
 @lru_cache(maxsize=1)
 def people() -> PeopleService:
     return PeopleService(settings().database_url)
+
+
+@lru_cache(maxsize=1)
+def paging_policy() -> PagingPolicy:
+    return default_policy()
+
+
+@lru_cache(maxsize=1)
+def outbound() -> Outbound:
+    return Outbound()

@@ -57,6 +57,10 @@ class Settings:
     sanic_workers: int
     bind_host: str
     rasa_api_token: str
+    urgent_sla_minutes: int
+    fallback_page_channel: str | None
+    fallback_page_address: str | None
+    desk_api_token: str | None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -83,6 +87,10 @@ class Settings:
             bind_host=os.environ.get("BIND_HOST") or "127.0.0.1",
             rasa_api_token=os.environ.get("RASA_API_TOKEN")
             or _local_secret(var_dir, "rasa_api_token"),
+            urgent_sla_minutes=_int("URGENT_SLA_MINUTES", 15),
+            fallback_page_channel=os.environ.get("FALLBACK_PAGE_CHANNEL") or None,
+            fallback_page_address=os.environ.get("FALLBACK_PAGE_ADDRESS") or None,
+            desk_api_token=os.environ.get("DESK_API_TOKEN") or None,
         )
 
     @property

@@ -10,6 +10,10 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from bot.config import get_settings
 from schedules import jobs
 
+# How often escalations are checked for a first page, a re-page or a cascade. Short, so a
+# crisis is paged within seconds even when the action server's fast path did not run.
+PAGE_SWEEP_SECONDS = 2
+
 
 def build_scheduler() -> BlockingScheduler:
     settings = get_settings()
@@ -17,6 +21,10 @@ def build_scheduler() -> BlockingScheduler:
     scheduler.add_job(
         jobs.heartbeat, "interval", seconds=30, args=[settings.database_url],
         id="heartbeat", coalesce=True, max_instances=1,
+    )
+    scheduler.add_job(
+        jobs.page_due_escalations, "interval", seconds=PAGE_SWEEP_SECONDS,
+        args=[settings.database_url], id="page_sweep", coalesce=True, max_instances=1,
     )
     scheduler.add_job(
         jobs.purge_old_conversation_events, "cron", hour=3, minute=15,

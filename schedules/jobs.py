@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 
+from bot.channels.outbound import Outbound
+from bot.escalation.paging import default_policy, page_due
 from bot.store import audit
 from bot.store.db import session_scope
 from bot.store.models import ServiceHeartbeat, utcnow
@@ -23,6 +25,11 @@ def heartbeat(database_url: str, name: str = "scheduler", now: datetime | None =
             session.add(ServiceHeartbeat(name=name, seen_at=now))
         else:
             beat.seen_at = now
+
+
+def page_due_escalations(database_url: str, now: datetime | None = None) -> list[int]:
+    """First pages, re-pages after a missed SLA, and cascades: see bot.escalation.paging."""
+    return page_due(database_url, default_policy(), Outbound(), now=now)
 
 
 def purge_old_conversation_events(

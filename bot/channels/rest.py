@@ -5,6 +5,7 @@ POST /webhooks/rest/webhook  {"sender": "abc", "message": "hi"}  ->  [{"recipien
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -17,6 +18,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.inbound import InboundError, clean_text
+from bot.config import get_settings
+from bot.safety.intake import screen
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +67,7 @@ class RestInput(InputChannel):
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
         webhook = Blueprint("rest_webhook", __name__)
+        database_url = get_settings().database_url
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -75,6 +79,11 @@ class RestInput(InputChannel):
                 sender, text, metadata = parse_request(request.body)
             except InboundError as error:
                 return response.json({"error": error.reason}, status=error.status)
+            try:
+                await asyncio.to_thread(screen, database_url, sender, text)
+            except Exception:
+                # The reply with contacts still goes out (the NLU component sees the risk too).
+                logger.exception("rest: could not persist a risk escalation")
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(

@@ -19,11 +19,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         RASA_URL=settings.rasa_url,
         ACTION_SERVER_URL=settings.action_server_url,
         HEARTBEAT_MAX_AGE_S=90,
+        DESK_API_TOKEN=settings.desk_api_token,
     )
     if test_config:
         app.config.update(test_config)
 
-    from bot.desk import health
+    from bot.desk import api, health
 
     app.register_blueprint(health.bp)
+    app.register_blueprint(api.bp)
     return app

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.people.stage import Stage
 from bot.store import audit
 from bot.store.db import session_scope
-from bot.store.models import Consent, Escalation, OptEvent, Person, utcnow
+from bot.store.models import Consent, OptEvent, Person, utcnow
 
 ASSISTANT = "assistant"
 
@@ -120,20 +120,8 @@ class PeopleService:
 
     def request_contact(self, conversation_id: str, message_text: str | None) -> int:
         """'Talk to a health visitor': a routine escalation in the desk queue."""
-        with session_scope(self.database_url) as session:
-            person = _person(session, conversation_id)
-            escalation = Escalation(
-                person_id=person.id,
-                conversation_id=conversation_id,
-                severity="routine",
-                category="contact_request",
-                status="open",
-                trigger_text=message_text,
-            )
-            session.add(escalation)
-            session.flush()
-            audit.record(
-                session, ASSISTANT, "escalation_opened", "escalation", escalation.id,
-                severity="routine", category="contact_request",
-            )
-            return escalation.id
+        from bot.escalation.service import EscalationService
+
+        return EscalationService(self.database_url).open(
+            conversation_id, "routine", "contact_request", message_text, actor=ASSISTANT
+        )

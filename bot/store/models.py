@@ -43,6 +43,55 @@ class Team(Base):
     created_at = Column(DateTime, nullable=False, default=utcnow)
 
 
+class TeamDistrict(Base):
+    """Which team covers a postcode district: routes a person's escalations to that team."""
+
+    __tablename__ = "team_districts"
+
+    postcode_district = Column(String(4), primary_key=True)
+    team_id = Column(Integer, ForeignKey("teams.id"), nullable=False)
+
+
+class Staff(Base):
+    """A health visitor, team lead or admin. Their pager address is stored here, once."""
+
+    __tablename__ = "staff"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(120), nullable=False)
+    role = Column(String(16), nullable=False)
+    team_id = Column(Integer, ForeignKey("teams.id"), nullable=True, index=True)
+    page_channel = Column(String(16), nullable=True)
+    page_address = Column(String(128), nullable=True)
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class RotaShift(Base):
+    """Who is on duty for a team, and when (UTC)."""
+
+    __tablename__ = "rota_shifts"
+
+    id = Column(Integer, primary_key=True)
+    team_id = Column(Integer, ForeignKey("teams.id"), nullable=False, index=True)
+    staff_id = Column(Integer, ForeignKey("staff.id"), nullable=False)
+    starts_at = Column(DateTime, nullable=False)
+    ends_at = Column(DateTime, nullable=False)
+
+
+class ApiToken(Base):
+    """Bearer tokens for the desk API, stored as SHA-256 hashes (the token is shown once)."""
+
+    __tablename__ = "api_tokens"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(120), nullable=False)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    team_id = Column(Integer, ForeignKey("teams.id"), nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    revoked_at = Column(DateTime, nullable=True)
+
+
 class Person(Base):
     """A parent or parent-to-be, keyed by a channel-neutral id."""
 
@@ -113,12 +162,40 @@ class Escalation(Base):
     category = Column(String(40), nullable=False)
     status = Column(String(16), nullable=False, default="open", index=True)
     trigger_text = Column(Text, nullable=True)
+    team_id = Column(Integer, ForeignKey("teams.id"), nullable=True, index=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    # Paging: the next page is due at this time while nobody has acknowledged (urgent only).
+    next_page_due_at = Column(DateTime, nullable=True, index=True)
+    last_paged_at = Column(DateTime, nullable=True)
+    page_count = Column(Integer, nullable=False, default=0)
+    cascade_level = Column(Integer, nullable=False, default=0)
     acknowledged_at = Column(DateTime, nullable=True)
     acknowledged_by = Column(String(120), nullable=True)
     resolved_at = Column(DateTime, nullable=True)
     resolved_by = Column(String(120), nullable=True)
     outcome = Column(Text, nullable=True)
+
+
+class OutboundMessage(Base):
+    """Every message we send, kept as an outbox: replies, pages and proactive messages.
+
+    No address here: it is looked up from `channel_identities` or `staff` when sending.
+    """
+
+    __tablename__ = "outbound_messages"
+
+    id = Column(Integer, primary_key=True)
+    recipient_type = Column(String(16), nullable=False)
+    recipient_id = Column(String(64), nullable=False)
+    channel = Column(String(16), nullable=False)
+    purpose = Column(String(16), nullable=False)
+    body = Column(Text, nullable=False)
+    escalation_id = Column(Integer, ForeignKey("escalations.id"), nullable=True, index=True)
+    status = Column(String(16), nullable=False, default="queued", index=True)
+    attempts = Column(Integer, nullable=False, default=0)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    sent_at = Column(DateTime, nullable=True)
+    last_error = Column(String(255), nullable=True)
 
 
 class AuditEvent(Base):

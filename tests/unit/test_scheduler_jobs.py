@@ -45,4 +45,5 @@ def test_retention_purge_deletes_only_expired_events_and_is_audited(database_url
 
 def test_scheduler_registers_its_jobs():
     scheduler = build_scheduler()
-    assert {job.id for job in scheduler.get_jobs()} == {"heartbeat", "retention_purge"}
+    jobs_ = {job.id for job in scheduler.get_jobs()}
+    assert jobs_ == {"heartbeat", "page_sweep", "retention_purge"}

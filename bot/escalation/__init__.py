@@ -1,0 +1,1 @@
+"""Escalations: persisted first, paged to the on-duty health visitor, cascaded if unanswered."""

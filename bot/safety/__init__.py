@@ -1,0 +1,1 @@
+"""The safety net: recognise a crisis in any message, answer at once, hand it to a person."""

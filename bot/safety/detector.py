@@ -1,0 +1,202 @@
+"""Deterministic risk detector: runs on every inbound message, independent of the classifier.
+
+Patterns, idioms, negation and text-speak live in `risk_patterns.yml` with their sources.
+The detector normalises the text (case, apostrophes, contractions, text-speak, repeated
+letters, one-typo misspellings of key words), removes figures of speech ("my back is killing
+me"), then looks for each category's patterns. An urgent phrase that is negated ("I'm not
+going to hurt myself"), in the past ("used to self harm"), a question for information, or about
+someone else's story, is lowered to a routine review, never to silence.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+PATTERNS_FILE = Path(__file__).with_name("risk_patterns.yml")
+URGENT, ROUTINE = "urgent", "routine"
+# Categories whose urgency is never lowered by "someone else" wording: partners and family
+# report these for the mother or baby.
+NEVER_LOWERED_FOR_OTHERS = {"postpartum_psychosis", "baby_red_flag", "pregnancy_red_flag"}
+
+_APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc'`´]")
+_DECIMAL_COMMA = re.compile(r"(\d),(\d)")
+# Sentence and clause marks split clauses; a point between digits (38.5) is a decimal.
+_CLAUSE_MARK = re.compile(r"(?:(?<!\d)\.|\.(?!\d)|[!?;:,\n])+")
+_NON_WORD = re.compile(r"[^a-z0-9°+.\s|]+")
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+_SPACES = re.compile(r"[ \t]+")
+
+
+@dataclass(frozen=True)
+class Detection:
+    """What was found: the most serious category, its severity, and every category matched."""
+
+    category: str
+    severity: str
+    categories: tuple[str, ...] = field(default=())
+    lowered_because: str | None = None
+
+    @property
+    def urgent(self) -> bool:
+        return self.severity == URGENT
+
+
+@dataclass(frozen=True)
+class _Category:
+    name: str
+    severity: str
+    pattern: re.Pattern
+
+
+class RiskDetector:
+    """Compiled once; `detect` is pure and thread-safe."""
+
+    def __init__(self, spec: dict) -> None:
+        self.reviewed = spec["reviewed"]
+        self.sources = tuple(spec["sources"])
+        self.words = {k: str(v) for k, v in spec["words"].items()}
+        self.vocabulary = frozenset(spec["fuzzy_vocabulary"])
+        self._deletes = _deletion_index(self.vocabulary)
+        self.idioms = re.compile("|".join(f"(?:{p})" for p in spec["figures_of_speech"]))
+        negation = spec["negation"]
+        self.negators = frozenset(negation["negators"])
+        self.negation_blockers = frozenset(negation["blockers"])
+        self.negation_window = int(negation["window"])
+        self.resolved = re.compile(spec["resolved"]["markers"])
+        self.again = re.compile(spec["resolved"]["again"])
+        self.question = re.compile(spec["information_question"])
+        self.others = re.compile(spec["other_people_or_media"])
+        self.categories = [
+            _Category(
+                name,
+                body["severity"],
+                re.compile("|".join(f"(?:{p})" for p in body["patterns"])),
+            )
+            for name, body in spec["categories"].items()
+        ]
+
+    def normalise(self, text: str) -> str:
+        """Lower-case, expand text-speak, correct key misspellings; clauses split by ' | '."""
+        text = unicodedata.normalize("NFKC", text or "").lower()
+        text = _APOSTROPHES.sub("", text)
+        text = _DECIMAL_COMMA.sub(r"\1.\2", text)
+        text = _NON_WORD.sub(" ", _CLAUSE_MARK.sub(" | ", text))
+        text = _REPEATS.sub(r"\1\1", text)
+        tokens = []
+        for token in text.split():
+            token = self.words.get(token, token)
+            if " " not in token:
+                token = self._correct(token)
+            tokens.append(token)
+        return _SPACES.sub(" ", " ".join(tokens)).strip()
+
+    def _correct(self, token: str) -> str:
+        if len(token) < 6 or token in self.vocabulary or not token.isalpha():
+            return token
+        squeezed = re.sub(r"([a-z])\1", r"\1", token)
+        for candidate in (token, squeezed):
+            if candidate in self.vocabulary:
+                return candidate
+        budget = 2 if len(token) >= 10 else 1
+        for variant in _deletions(token, budget):
+            for word in self._deletes.get(variant, ()):
+                if _distance(token, word) <= budget:
+                    return word
+        return token
+
+    def detect(self, text: str) -> Detection | None:
+        normalised = self.normalise(text)
+        cleaned = self.idioms.sub(" | ", normalised)
+        found: list[tuple[str, str]] = []
+        lowered: str | None = None
+        for category in self.categories:
+            severity = None
+            for match in category.pattern.finditer(cleaned):
+                reason = self._lowering_reason(cleaned, match, category) if (
+                    category.severity == URGENT
+                ) else None
+                if reason is None:
+                    severity = category.severity
+                    break
+                severity, lowered = ROUTINE, reason
+            if severity:
+                found.append((category.name, severity))
+        if not found:
+            return None
+        urgent = [name for name, severity in found if severity == URGENT]
+        names = tuple(name for name, _ in found)
+        if urgent:
+            return Detection(urgent[0], URGENT, names)
+        first = next((n for n in names if n != "concern"), names[0])
+        return Detection(first, ROUTINE, names, lowered)
+
+    def _lowering_reason(self, text: str, match: re.Match, category: _Category) -> str | None:
+        clause_start = text.rfind("|", 0, match.start()) + 1
+        clause_end = text.find("|", match.end())
+        clause = text[clause_start : clause_end if clause_end != -1 else len(text)]
+        before = text[clause_start : match.start()].split()[-self.negation_window :]
+        if self._negated(before):
+            return "negated"
+        if self.resolved.search(clause) and not self.again.search(clause):
+            return "past_or_resolved"
+        if self.question.search(clause.strip()):
+            return "information_question"
+        if category.name not in NEVER_LOWERED_FOR_OTHERS and self.others.search(clause):
+            return "someone_else"
+        return None
+
+    def _negated(self, before: list[str]) -> bool:
+        for index in range(len(before) - 1, -1, -1):
+            word = before[index]
+            if word in self.negation_blockers:
+                return False
+            if word in self.negators:
+                return True
+        return False
+
+
+def _deletions(word: str, depth: int) -> set[str]:
+    found, frontier = {word}, {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        found |= frontier
+    return found
+
+
+def _deletion_index(vocabulary: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for word in vocabulary:
+        for variant in _deletions(word, 2 if len(word) >= 10 else 1):
+            index.setdefault(variant, []).append(word)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def _distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein (optimal string alignment): a swapped pair counts as one typo."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = ca != cb
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+@lru_cache(maxsize=1)
+def default_detector() -> RiskDetector:
+    return RiskDetector(yaml.safe_load(PATTERNS_FILE.read_text(encoding="utf-8")))
+
+
+def detect(text: str) -> Detection | None:
+    """Detect risk in one message with the shipped patterns."""
+    return default_detector().detect(text)

@@ -4,8 +4,9 @@ Patterns, idioms, negation and text-speak live in `risk_patterns.yml` with their
 The detector normalises the text (case, apostrophes, contractions, text-speak, repeated
 letters, one-typo misspellings of key words), removes figures of speech ("my back is killing
 me"), then looks for each category's patterns. An urgent phrase that is negated ("I'm not
-going to hurt myself"), in the past ("used to self harm"), a question for information, or about
-someone else's story, is lowered to a routine review, never to silence.
+going to hurt myself"), in the past or already checked ("used to self harm"), a question for
+information, or part of a story or programme, is lowered to a routine review, never to silence.
+Partners' and family members' reports are never lowered for being about someone else.
 """
 
 from __future__ import annotations
@@ -20,15 +21,14 @@ import yaml
 
 PATTERNS_FILE = Path(__file__).with_name("risk_patterns.yml")
 URGENT, ROUTINE = "urgent", "routine"
-# Categories whose urgency is never lowered by "someone else" wording: partners and family
-# report these for the mother or baby.
-NEVER_LOWERED_FOR_OTHERS = {"postpartum_psychosis", "baby_red_flag", "pregnancy_red_flag"}
 
 _APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc'`´]")
 _DECIMAL_COMMA = re.compile(r"(\d),(\d)")
-# Sentence and clause marks split clauses; a point between digits (38.5) is a decimal.
-_CLAUSE_MARK = re.compile(r"(?:(?<!\d)\.|\.(?!\d)|[!?;:,\n])+")
-_NON_WORD = re.compile(r"[^a-z0-9°+.\s|]+")
+# Sentence marks become " | " and commas " , "; a point between digits (38.5) is a decimal.
+_SENTENCE_MARK = re.compile(r"(?:(?<!\d)\.|\.(?!\d)|[!?;:\n])+")
+_COMMA = re.compile(r",+")
+_CLAUSE_BOUNDARY = re.compile(r"[|,]")
+_NON_WORD = re.compile(r"[^a-z0-9°+.,\s|]+")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _SPACES = re.compile(r"[ \t]+")
 
@@ -71,7 +71,7 @@ class RiskDetector:
         self.resolved = re.compile(spec["resolved"]["markers"])
         self.again = re.compile(spec["resolved"]["again"])
         self.question = re.compile(spec["information_question"])
-        self.others = re.compile(spec["other_people_or_media"])
+        self.media = re.compile(spec["stories_and_media"])
         self.categories = [
             _Category(
                 name,
@@ -86,7 +86,8 @@ class RiskDetector:
         text = unicodedata.normalize("NFKC", text or "").lower()
         text = _APOSTROPHES.sub("", text)
         text = _DECIMAL_COMMA.sub(r"\1.\2", text)
-        text = _NON_WORD.sub(" ", _CLAUSE_MARK.sub(" | ", text))
+        text = _COMMA.sub(" , ", _SENTENCE_MARK.sub(" | ", text))
+        text = _NON_WORD.sub(" ", text)
         text = _REPEATS.sub(r"\1\1", text)
         tokens = []
         for token in text.split():
@@ -103,10 +104,12 @@ class RiskDetector:
         for candidate in (token, squeezed):
             if candidate in self.vocabulary:
                 return candidate
-        budget = 2 if len(token) >= 10 else 1
+        budget = _typo_budget(token)
         for variant in _deletions(token, budget):
             for word in self._deletes.get(variant, ()):
-                if _distance(token, word) <= budget:
+                # Typos rarely change the first letter; requiring it keeps "sitting" from
+                # becoming "fitting" and "sloppy" from becoming "floppy".
+                if word[0] == token[0] and _distance(token, word) <= budget:
                     return word
         return token
 
@@ -137,18 +140,20 @@ class RiskDetector:
         return Detection(first, ROUTINE, names, lowered)
 
     def _lowering_reason(self, text: str, match: re.Match, category: _Category) -> str | None:
-        clause_start = text.rfind("|", 0, match.start()) + 1
-        clause_end = text.find("|", match.end())
-        clause = text[clause_start : clause_end if clause_end != -1 else len(text)]
-        before = text[clause_start : match.start()].split()[-self.negation_window :]
+        """Why an urgent match is only routine: judged on its clause (negation, question) or
+        its sentence (past or resolved, a story or programme), never on the whole message."""
+        clause = _span(text, match, _CLAUSE_BOUNDARY)
+        sentence = _span(text, match, re.compile(r"\|"))
+        clause_start = max(text.rfind("|", 0, match.start()), text.rfind(",", 0, match.start()))
+        before = text[clause_start + 1 : match.start()].split()[-self.negation_window :]
         if self._negated(before):
             return "negated"
-        if self.resolved.search(clause) and not self.again.search(clause):
+        if self.resolved.search(sentence) and not self.again.search(sentence):
             return "past_or_resolved"
         if self.question.search(clause.strip()):
             return "information_question"
-        if category.name not in NEVER_LOWERED_FOR_OTHERS and self.others.search(clause):
-            return "someone_else"
+        if self.media.search(sentence):
+            return "story_or_media"
         return None
 
     def _negated(self, before: list[str]) -> bool:
@@ -159,6 +164,18 @@ class RiskDetector:
             if word in self.negators:
                 return True
         return False
+
+
+def _span(text: str, match: re.Match, boundary: re.Pattern) -> str:
+    """The stretch of text around a match, between two boundary marks."""
+    starts = [m.end() for m in boundary.finditer(text, 0, match.start())]
+    end = boundary.search(text, match.end())
+    return text[starts[-1] if starts else 0 : end.start() if end else len(text)]
+
+
+def _typo_budget(word: str) -> int:
+    """One typo; two only in long words, where two typos still leave the word unmistakable."""
+    return 2 if len(word) >= 12 else 1
 
 
 def _deletions(word: str, depth: int) -> set[str]:
@@ -172,7 +189,7 @@ def _deletions(word: str, depth: int) -> set[str]:
 def _deletion_index(vocabulary: frozenset[str]) -> dict[str, tuple[str, ...]]:
     index: dict[str, list[str]] = {}
     for word in vocabulary:
-        for variant in _deletions(word, 2 if len(word) >= 10 else 1):
+        for variant in _deletions(word, _typo_budget(word)):
             index.setdefault(variant, []).append(word)
     return {k: tuple(v) for k, v in index.items()}
 

@@ -83,4 +83,4 @@ def test_normalisation_expands_text_speak_and_fixes_typos():
     detector = default_detector()
     assert detector.normalise("Im gonna OD") == "i am going to overdose"
     assert detector.normalise("overdoes") == "overdose"
-    assert detector.normalise("can't, won't") == "can not | will not"
+    assert detector.normalise("can't, won't") == "can not , will not"

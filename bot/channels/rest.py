@@ -20,6 +20,7 @@ from sanic.response import HTTPResponse
 from bot.channels.inbound import InboundError, clean_text
 from bot.config import get_settings
 from bot.safety.intake import screen
+from bot.safety.replies import crisis_reply, has_crisis_reply
 
 logger = logging.getLogger(__name__)
 
@@ -79,8 +80,9 @@ class RestInput(InputChannel):
                 sender, text, metadata = parse_request(request.body)
             except InboundError as error:
                 return response.json({"error": error.reason}, status=error.status)
+            detection = None
             try:
-                await asyncio.to_thread(screen, database_url, sender, text)
+                detection = await asyncio.to_thread(screen, database_url, sender, text)
             except Exception:
                 # The reply with contacts still goes out (the NLU component sees the risk too).
                 logger.exception("rest: could not persist a risk escalation")
@@ -94,6 +96,14 @@ class RestInput(InputChannel):
             except Exception:
                 logger.exception("rest: turn failed (message text not logged)")
                 collector.messages.append({"recipient_id": sender, "text": SORRY})
+            if detection is not None and not has_crisis_reply(
+                [m.get("text") or "" for m in collector.messages]
+            ):
+                # Never a lost crisis: if the dialogue failed to answer it, the channel does,
+                # in place of whatever the broken turn produced.
+                logger.warning("rest: dialogue gave no crisis reply; sending it from the channel")
+                category = detection.category if detection.urgent else None
+                collector.messages = [{"recipient_id": sender, "text": crisis_reply(category)}]
             return response.json(collector.messages)
 
         return webhook

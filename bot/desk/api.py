@@ -60,7 +60,12 @@ def list_escalations():
         return _error("limit must be a whole number", 400)
     if not 1 <= limit <= MAX_LIMIT:
         return _error(f"limit must be between 1 and {MAX_LIMIT}", 400)
-    escalations = _service().list(status=status, limit=limit, team_id=g.caller.team_id)
+    escalations = _service().list(
+        status=status,
+        limit=limit,
+        team_id=g.caller.team_id,
+        conversation_id=request.args.get("conversation_id") or None,
+    )
     return jsonify({"escalations": escalations})
 
 

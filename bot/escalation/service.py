@@ -146,12 +146,18 @@ class EscalationService:
             return as_dict(escalation)
 
     def list(
-        self, status: str | None = None, limit: int = 50, team_id: int | None = None
+        self,
+        status: str | None = None,
+        limit: int = 50,
+        team_id: int | None = None,
+        conversation_id: str | None = None,
     ) -> list[dict]:
         with session_scope(self.database_url) as session:
             query = select(Escalation)
             if status:
                 query = query.where(Escalation.status == status)
+            if conversation_id:
+                query = query.where(Escalation.conversation_id == conversation_id)
             if team_id is not None:
                 query = query.where(Escalation.team_id == team_id)
             query = query.order_by(

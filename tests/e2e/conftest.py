@@ -15,6 +15,8 @@ from bot.store.migrate import upgrade
 from bot.store.scratch import create_scratch_database, drop_scratch_database
 from tests.conftest import POSTGRES_URL
 
+DESK_TOKEN = "e2e-desk-token"
+
 
 def pytest_collection_modifyitems(items):
     for item in items:
@@ -26,7 +28,12 @@ def start_stack(tmp_dir, env: dict[str, str]) -> Stack:
     ensure_model()
     upgrade(env["DATABASE_URL"])
     stack = Stack(
-        {"VAR_DIR": str(tmp_dir), "MODEL_CACHE_DIR": str(get_settings().model_cache_dir), **env},
+        {
+            "VAR_DIR": str(tmp_dir),
+            "MODEL_CACHE_DIR": str(get_settings().model_cache_dir),
+            "DESK_API_TOKEN": DESK_TOKEN,
+            **env,
+        },
         log_dir=tmp_dir / "logs",
     )
     try:

@@ -20,6 +20,7 @@ import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
 from pathlib import Path
 
 import psutil
@@ -191,6 +192,56 @@ def aged_ratio(stack: Stack, events: int = 3000, turns: int = 80) -> dict:
     }
 
 
+def crisis_to_page_ms(stack: Stack, messages: int = 20) -> dict:
+    """From sending a crisis message to its page reaching the outbound sender (outbox row)."""
+    from sqlalchemy import select
+
+    from bot.store.db import session_scope
+    from bot.store.models import Escalation, OutboundMessage
+
+    url = f"{stack.rasa_url}/webhooks/rest/webhook"
+    timings = []
+    with requests.Session() as session:
+        for index in range(messages):
+            sender = f"crisis-{uuid.uuid4().hex[:8]}"
+            sent_at = datetime.now(timezone.utc).replace(tzinfo=None)
+            session.post(url, json={"sender": sender, "message": CRISIS_MESSAGES[index % 3]},
+                         timeout=60).raise_for_status()
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                with session_scope(stack.env["DATABASE_URL"]) as db:
+                    paged_at = db.execute(
+                        select(OutboundMessage.created_at)
+                        .join(Escalation, Escalation.id == OutboundMessage.escalation_id)
+                        .where(Escalation.conversation_id == sender,
+                               OutboundMessage.purpose == "page")
+                    ).scalars().first()
+                if paged_at is not None:
+                    timings.append((paged_at - sent_at).total_seconds() * 1000)
+                    break
+                time.sleep(0.02)
+    return summary(timings) if timings else {"p50": None, "p95": None, "n": 0}
+
+
+def risk_detector_speed(rounds: int = 3) -> dict:
+    """In-process, one core: messages per second, and the cost added to one turn."""
+    from bot.safety.detector import default_detector
+
+    detector = default_detector()
+    texts = CONVERSATION + CRISIS_MESSAGES
+    detector.detect(texts[0])
+    best = 0.0
+    for _ in range(rounds):
+        started = time.perf_counter()
+        count = 0
+        while time.perf_counter() - started < 1.0:
+            for text in texts:
+                detector.detect(text)
+            count += len(texts)
+        best = max(best, count / (time.perf_counter() - started))
+    return {"msgs_per_s": round(best), "ms_per_message": round(1000 / best, 4)}
+
+
 def rss_mb(stack: Stack) -> dict:
     sizes = {}
     for name, process in stack.processes.items():
@@ -198,6 +249,13 @@ def rss_mb(stack: Stack) -> dict:
         tree = [root, *root.children(recursive=True)]
         sizes[name] = round(sum(p.memory_info().rss for p in tree) / 2**20, 1)
     return sizes
+
+
+CRISIS_MESSAGES = [
+    "i cant do this anymore i want to end it all",
+    "my baby is floppy and wont wake up properly",
+    "he hit me again last night and im scared to go home",
+]
 
 
 def measure(stack: Stack, quick: bool) -> dict:
@@ -221,6 +279,7 @@ def run_setup(env: dict[str, str], var_dir: Path, quick: bool) -> dict:
         result = measure(stack, quick)
         result["startup_s"] = round(startup_s, 1)
         result.update(aged_ratio(stack, turns=30 if quick else 80))
+        result["crisis_to_page_ms"] = crisis_to_page_ms(stack, 10 if quick else 20)
         return result
     finally:
         stack.stop()
@@ -238,6 +297,10 @@ def print_table(result: dict) -> None:
     print(f"  overhead_ratio {result['overhead_ratio']}   aged_ratio {result['aged_ratio']}")
     print(f"  rss_mb {result['rss_mb']}")
     print(f"  train_s {result['train_s']}   startup_s {result['startup_s']}")
+    print(f"  crisis_to_page_ms p50 {result['crisis_to_page_ms']['p50']}  "
+          f"p95 {result['crisis_to_page_ms']['p95']}")
+    print(f"  risk detector {result['risk_detector_msgs_per_s']} msgs/s (one core), "
+          f"{result['risk_detector_ms_per_turn']} ms per message")
     scaled = result.get("scaled")
     if isinstance(scaled, dict) and "turn_ms" in scaled:
         s = scaled["turn_ms"]
@@ -269,6 +332,9 @@ def main() -> None:
     result["floor_ms"] = floor_ms(model, rounds=8 if args.quick else 25)
     result["overhead_ratio"] = round(result["turn_ms"]["c1"]["p50"] / result["floor_ms"]["p50"], 2)
     result["train_s"] = training_record(model).get("train_s")
+    speed = risk_detector_speed()
+    result["risk_detector_msgs_per_s"] = speed["msgs_per_s"]
+    result["risk_detector_ms_per_turn"] = speed["ms_per_message"]
 
     pg = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
     redis_url = os.environ.get("BENCH_REDIS_URL") or os.environ.get("TEST_REDIS_URL")

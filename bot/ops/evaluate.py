@@ -1,7 +1,11 @@
-"""NLU evaluation on the held-out split the team keeps in tests/data/: `make eval`.
+"""Evaluation: `make eval`.
 
-Writes var/eval/intent_report.json (accuracy, macro F1, per-intent precision/recall/F1 and
-the misclassified messages) and prints a short table.
+1. NLU on the held-out split in tests/data/nlu_test.yml -> var/eval/intent_report.json
+   (accuracy, macro F1, per-intent precision/recall/F1, misclassified messages).
+2. The safety net through the running stack (REST, a fresh conversation per message, and again
+   inside the sign-up form) on the crisis and near-miss sets in tests/data/ ->
+   var/eval/safety_report.json: crisis recall and the false urgent rate, for the sets the
+   detector was developed against and, separately, for the hold-out sets never used to tune it.
 """
 
 from __future__ import annotations
@@ -9,7 +13,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import secrets
 import sys
+import tempfile
 from pathlib import Path
 
 from bot.config import PROJECT_ROOT, get_settings
@@ -68,14 +74,70 @@ def print_table(report: dict) -> None:
     print(f"intent accuracy {report['accuracy']:.3f}   macro F1 {report['macro_f1']:.3f}")
 
 
+def evaluate_safety(var_dir: Path) -> dict:
+    from bot.ops.safety_eval import SafetyProbe, load_messages
+    from bot.ops.safety_eval import evaluate as evaluate_sets
+    from bot.ops.stack import Stack
+    from bot.store.migrate import upgrade
+
+    token = secrets.token_urlsafe(16)
+    database_url = f"sqlite:///{var_dir / 'eval.db'}"
+    upgrade(database_url)
+    settings = get_settings()
+    stack = Stack(
+        {"VAR_DIR": str(var_dir), "DATABASE_URL": database_url, "REDIS_URL": "",
+         "DESK_API_TOKEN": token, "MODEL_CACHE_DIR": str(settings.model_cache_dir)},
+        log_dir=var_dir / "logs",
+    )
+    results = {}
+    try:
+        stack.start()
+        probe = SafetyProbe(stack.rasa_url, stack.desk_url, token)
+        for label, crisis_file, near_file in (
+            ("development", "risk_crisis.yml", "risk_near_miss.yml"),
+            ("hold_out", "risk_holdout_crisis.yml", "risk_holdout_near_miss.yml"),
+        ):
+            crisis, near = load_messages(crisis_file), load_messages(near_file)
+            if not crisis:
+                continue
+            fresh = evaluate_sets(probe, crisis, near).as_dict()
+            in_form = evaluate_sets(probe, crisis, [], inside_form=True).as_dict()
+            results[label] = {
+                **fresh,
+                "crisis_recall_inside_form": in_form["crisis_recall"],
+                "missed_inside_form": in_form["missed"],
+            }
+    finally:
+        stack.stop()
+    return results
+
+
+def print_safety(results: dict) -> None:
+    print("\nSafety net through the running stack (REST, fresh conversation per message)")
+    print(
+        f"{'set':<14}{'crisis':>8}{'recall':>9}{'in form':>9}"
+        f"{'near-miss':>11}{'false urgent':>14}"
+    )
+    for label, r in results.items():
+        print(
+            f"{label:<14}{r['crisis_total']:>8}{r['crisis_recall']:>9.3f}"
+            f"{r['crisis_recall_inside_form']:>9.3f}{r['near_miss_total']:>11}"
+            f"{r['false_urgent_rate']:>14.3f}"
+        )
+
+
 def main() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    report = evaluate(ensure_model())
     out = get_settings().var_dir / "eval"
     out.mkdir(parents=True, exist_ok=True)
+    report = evaluate(ensure_model())
     (out / "intent_report.json").write_text(json.dumps(report, indent=2))
+    with tempfile.TemporaryDirectory(prefix="eval-", dir=out) as scratch:
+        safety = evaluate_safety(Path(scratch))
+    (out / "safety_report.json").write_text(json.dumps(safety, indent=2))
     print_table(report)
-    print(f"written to {out / 'intent_report.json'}", file=sys.stderr)
+    print_safety(safety)
+    print(f"written to {out}/intent_report.json and safety_report.json", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,10 @@ import yaml
 
 PATTERNS_FILE = Path(__file__).with_name("risk_patterns.yml")
 URGENT, ROUTINE = "urgent", "routine"
+# Psychosis symptoms are not lowered for past wording: delusions often mention the past ("she
+# died years ago"). Naming the illness as history ("I had psychosis 4 years ago") still is.
+NEVER_LOWERED_AS_PAST = {"postpartum_psychosis"}
+ILLNESS_NAMES = {"psychosis", "psychotic"}
 
 _APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc'`´]")
 _DECIMAL_COMMA = re.compile(r"(\d),(\d)")
@@ -72,6 +76,13 @@ class RiskDetector:
         self.again = re.compile(spec["resolved"]["again"])
         self.question = re.compile(spec["information_question"])
         self.media = re.compile(spec["stories_and_media"])
+        self.cues = {
+            name: (
+                [re.compile(p) for p in body.get("strong", [])],
+                [re.compile(p) for p in body.get("weak", [])],
+            )
+            for name, body in (spec.get("cues") or {}).items()
+        }
         self.categories = [
             _Category(
                 name,
@@ -128,6 +139,9 @@ class RiskDetector:
                     severity = category.severity
                     break
                 severity, lowered = ROUTINE, reason
+            if severity is None and category.name in self.cues:
+                severity, reason = self._cue_severity(cleaned, category)
+                lowered = reason or lowered
             if severity:
                 found.append((category.name, severity))
         if not found:
@@ -139,6 +153,21 @@ class RiskDetector:
         first = next((n for n in names if n != "concern"), names[0])
         return Detection(first, ROUTINE, names, lowered)
 
+    def _cue_severity(self, text: str, category: _Category) -> tuple[str | None, str | None]:
+        """Urgent when a strong cue and one more cue of the category are both present."""
+        strong, weak = self.cues[category.name]
+        strong_hits = [m for p in strong for m in p.finditer(text)]
+        if not strong_hits:
+            return None, None
+        # Distinct cue words count, not patterns: three strong signs in one pattern are three.
+        found = {m.group(0) for m in strong_hits} | {
+            m.group(0) for p in weak for m in p.finditer(text)
+        }
+        if len(found) < 2:
+            return None, None
+        reason = self._lowering_reason(text, strong_hits[0], category)
+        return (URGENT, None) if reason is None else (ROUTINE, reason)
+
     def _lowering_reason(self, text: str, match: re.Match, category: _Category) -> str | None:
         """Why an urgent match is only routine: judged on its clause (negation, question) or
         its sentence (past or resolved, a story or programme), never on the whole message."""
@@ -148,7 +177,12 @@ class RiskDetector:
         before = text[clause_start + 1 : match.start()].split()[-self.negation_window :]
         if self._negated(before):
             return "negated"
-        if self.resolved.search(sentence) and not self.again.search(sentence):
+        symptom = category.name in NEVER_LOWERED_AS_PAST and match.group(0) not in ILLNESS_NAMES
+        if (
+            not symptom
+            and self.resolved.search(sentence)
+            and not self.again.search(sentence)
+        ):
             return "past_or_resolved"
         if self.question.search(clause.strip()):
             return "information_question"

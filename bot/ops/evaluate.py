@@ -75,7 +75,7 @@ def print_table(report: dict) -> None:
 
 
 def evaluate_safety(var_dir: Path) -> dict:
-    from bot.ops.safety_eval import SafetyProbe, load_messages
+    from bot.ops.safety_eval import SETS, SafetyProbe, evaluation_set
     from bot.ops.safety_eval import evaluate as evaluate_sets
     from bot.ops.stack import Stack
     from bot.store.migrate import upgrade
@@ -93,11 +93,8 @@ def evaluate_safety(var_dir: Path) -> dict:
     try:
         stack.start()
         probe = SafetyProbe(stack.rasa_url, stack.desk_url, token)
-        for label, crisis_file, near_file in (
-            ("development", "risk_crisis.yml", "risk_near_miss.yml"),
-            ("hold_out", "risk_holdout_crisis.yml", "risk_holdout_near_miss.yml"),
-        ):
-            crisis, near = load_messages(crisis_file), load_messages(near_file)
+        for label in SETS:
+            crisis, near = evaluation_set(label)
             if not crisis:
                 continue
             fresh = evaluate_sets(probe, crisis, near).as_dict()

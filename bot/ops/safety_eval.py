@@ -19,8 +19,15 @@ from bot.config import PROJECT_ROOT
 from bot.safety.replies import has_crisis_reply
 
 DATA = PROJECT_ROOT / "tests" / "data"
-CRISIS_SETS = ("risk_crisis.yml", "risk_holdout_crisis.yml")
-NEAR_MISS_SETS = ("risk_near_miss.yml", "risk_holdout_near_miss.yml")
+# Sets the detector was developed against (the second began as a hold-out and was then used),
+# and the blind set, only ever measured: its figures are the honest estimate for new messages.
+SETS = {
+    "development": (
+        ("risk_crisis.yml", "risk_holdout_crisis.yml"),
+        ("risk_near_miss.yml", "risk_holdout_near_miss.yml"),
+    ),
+    "blind": (("risk_blind_crisis.yml",), ("risk_blind_near_miss.yml",)),
+}
 
 
 def load_messages(name: str) -> list[dict]:
@@ -102,7 +109,9 @@ def evaluate(probe: SafetyProbe, crisis: list[dict], near_miss: list[dict],
     return report
 
 
-def evaluation_sets() -> tuple[list[dict], list[dict]]:
-    crisis = [m for name in CRISIS_SETS for m in load_messages(name)]
-    near = [m for name in NEAR_MISS_SETS for m in load_messages(name)]
+def evaluation_set(label: str) -> tuple[list[dict], list[dict]]:
+    """(crisis, near-miss) messages of a named set."""
+    crisis_files, near_files = SETS[label]
+    crisis = [m for name in crisis_files for m in load_messages(name)]
+    near = [m for name in near_files for m in load_messages(name)]
     return crisis, near

@@ -5,15 +5,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import yaml
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.override import RuleIntentComponent, set_intent
 
 KEYWORDS_FILE = Path(__file__).with_name("keywords.yml")
 _NOT_LETTERS = re.compile(r"[^a-z ]+")
@@ -34,29 +32,12 @@ def keyword_intent(text: str) -> str | None:
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
 )
-class KeywordIntentClassifier(GraphComponent):
+class KeywordIntentClassifier(RuleIntentComponent):
     """Overrides the predicted intent when the whole message is a carrier keyword."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> KeywordIntentClassifier:
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             intent = keyword_intent(message.get(TEXT) or "")
-            if intent is None:
-                continue
-            message.set(INTENT, {"name": intent, "confidence": 1.0}, add_to_output=True)
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r["name"] != intent]
-            message.set(
-                INTENT_RANKING_KEY,
-                [{"name": intent, "confidence": 1.0}, *ranking],
-                add_to_output=True,
-            )
+            if intent is not None:
+                set_intent(message, intent)
         return messages

@@ -4,15 +4,11 @@ classifier said, so the dialogue answers with the right contacts first."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.override import RuleIntentComponent, set_intent
 from bot.safety.detector import detect
 
 RISK_INTENT = "risk"
@@ -23,17 +19,7 @@ ROUTINE_CATEGORY = "concern"
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
 )
-class RiskDetectorComponent(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> RiskDetectorComponent:
-        return cls()
-
+class RiskDetectorComponent(RuleIntentComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
@@ -43,13 +29,7 @@ class RiskDetectorComponent(GraphComponent):
             if detection is None:
                 continue
             category = detection.category if detection.urgent else ROUTINE_CATEGORY
-            message.set(INTENT, {"name": RISK_INTENT, "confidence": 1.0}, add_to_output=True)
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r["name"] != RISK_INTENT]
-            message.set(
-                INTENT_RANKING_KEY,
-                [{"name": RISK_INTENT, "confidence": 1.0}, *ranking],
-                add_to_output=True,
-            )
+            set_intent(message, RISK_INTENT)
             entity = {
                 "entity": "risk_category",
                 "value": category,

@@ -34,7 +34,12 @@ def _local_secret(var_dir: Path, name: str) -> str:
         tmp = path.with_suffix(f".{os.getpid()}")
         tmp.write_text(secrets.token_urlsafe(32))
         tmp.chmod(0o600)
-        os.replace(tmp, path) if not path.exists() else tmp.unlink()
+        try:
+            os.link(tmp, path)  # first process to start wins; the others read its secret
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
     return path.read_text().strip()
 
 

@@ -6,6 +6,7 @@ on the same Procfile, so there is one definition of how each process starts.
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -29,10 +30,22 @@ def procfile_commands(path: Path = PROCFILE) -> dict[str, str]:
     return commands
 
 
+# Below Linux's ephemeral range (32768+), so an outgoing connection made while the stack
+# starts cannot take the port between choosing it and the server binding it.
+PORT_RANGE = (20000, 32000)
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port nothing listens on now, from outside the ephemeral range."""
+    for _ in range(200):
+        port = random.randint(*PORT_RANGE)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free local port found")
 
 
 class Stack:

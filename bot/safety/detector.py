@@ -11,6 +11,7 @@ Partners' and family members' reports are never lowered for being about someone 
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -20,9 +21,11 @@ from pathlib import Path
 import yaml
 
 PATTERNS_FILE = Path(__file__).with_name("risk_patterns.yml")
+LEXICON_FILE = Path(__file__).with_name("risk_lexicon.yml")
 URGENT, ROUTINE = "urgent", "routine"
 # Psychosis symptoms are not lowered for past wording: delusions often mention the past ("she
-# died years ago"). Naming the illness as history ("I had psychosis 4 years ago") still is.
+# died years ago"). Naming the illness as history ("I had psychosis 4 years ago"), or a
+# first-person history ("I used to hear voices, I'm stable now"), still is.
 NEVER_LOWERED_AS_PAST = {"postpartum_psychosis"}
 ILLNESS_NAMES = {"psychosis", "psychotic"}
 
@@ -61,7 +64,8 @@ class _Category:
 class RiskDetector:
     """Compiled once; `detect` is pure and thread-safe."""
 
-    def __init__(self, spec: dict) -> None:
+    def __init__(self, spec: dict, lexicon: RiskLexicon | None = None) -> None:
+        self.lexicon = lexicon
         self.reviewed = spec["reviewed"]
         self.sources = tuple(spec["sources"])
         self.words = {k: str(v) for k, v in spec["words"].items()}
@@ -74,6 +78,7 @@ class RiskDetector:
         self.negation_window = int(negation["window"])
         self.resolved = re.compile(spec["resolved"]["markers"])
         self.again = re.compile(spec["resolved"]["again"])
+        self.history = re.compile(spec["resolved"]["history"])
         self.question = re.compile(spec["information_question"])
         self.media = re.compile(spec["stories_and_media"])
         self.cues = {
@@ -144,6 +149,12 @@ class RiskDetector:
                 lowered = reason or lowered
             if severity:
                 found.append((category.name, severity))
+        if not any(severity == URGENT for _, severity in found) and self.lexicon is not None:
+            category, probability = self.lexicon.score(cleaned)
+            if probability >= self.lexicon.urgent_p:
+                found.insert(0, (category, URGENT))
+            elif probability >= self.lexicon.routine_p:
+                found.append((category, ROUTINE))
         if not found:
             return None
         urgent = [name for name, severity in found if severity == URGENT]
@@ -177,7 +188,11 @@ class RiskDetector:
         before = text[clause_start + 1 : match.start()].split()[-self.negation_window :]
         if self._negated(before):
             return "negated"
-        symptom = category.name in NEVER_LOWERED_AS_PAST and match.group(0) not in ILLNESS_NAMES
+        symptom = (
+            category.name in NEVER_LOWERED_AS_PAST
+            and match.group(0) not in ILLNESS_NAMES
+            and not self.history.search(sentence)
+        )
         if (
             not symptom
             and self.resolved.search(sentence)
@@ -198,6 +213,40 @@ class RiskDetector:
             if word in self.negators:
                 return True
         return False
+
+
+def lexicon_features(normalised: str) -> list[str]:
+    """Words and adjacent word pairs of a normalised text (clause marks break pairs)."""
+    features: list[str] = []
+    for clause in _CLAUSE_BOUNDARY.split(normalised):
+        words = clause.split()
+        features += words
+        features += [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    return features
+
+
+class RiskLexicon:
+    """Learned word weights per category (and for "none"): sums and a softmax, nothing else."""
+
+    def __init__(self, spec: dict) -> None:
+        self.urgent_p = float(spec["urgent_probability"])
+        self.routine_p = float(spec["routine_probability"])
+        self.categories = {
+            name: (float(body["bias"]), dict(body["weights"]))
+            for name, body in spec["categories"].items()
+        }
+
+    def score(self, normalised: str) -> tuple[str, float]:
+        """The most likely category and its probability."""
+        present = set(lexicon_features(normalised))
+        logits = {
+            name: bias + sum(weights.get(f, 0.0) for f in present)
+            for name, (bias, weights) in self.categories.items()
+        }
+        top = max(logits.values())
+        total = sum(math.exp(z - top) for z in logits.values())
+        best = max((n for n in logits if n != "none"), key=logits.__getitem__)
+        return best, math.exp(logits[best] - top) / total
 
 
 def _span(text: str, match: re.Match, boundary: re.Pattern) -> str:
@@ -245,7 +294,10 @@ def _distance(a: str, b: str) -> int:
 
 @lru_cache(maxsize=1)
 def default_detector() -> RiskDetector:
-    return RiskDetector(yaml.safe_load(PATTERNS_FILE.read_text(encoding="utf-8")))
+    lexicon = None
+    if LEXICON_FILE.exists():
+        lexicon = RiskLexicon(yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8")))
+    return RiskDetector(yaml.safe_load(PATTERNS_FILE.read_text(encoding="utf-8")), lexicon)
 
 
 def detect(text: str) -> Detection | None:

@@ -35,10 +35,11 @@ def test_honcho_starts_everything_and_ctrl_c_stops_everything(tmp_path):
     }
     for key in ("RASA_URL", "ACTION_SERVER_URL", "REDIS_URL"):
         env.pop(key, None)
+    log_path = tmp_path / "honcho.log"
+    log = open(log_path, "wb")
     honcho = subprocess.Popen(
         [str(Path(sys.executable).parent / "honcho"), "start", "-f", "Procfile"],
-        cwd=PROJECT_ROOT, env=env, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=PROJECT_ROOT, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 240
@@ -50,7 +51,7 @@ def test_honcho_starts_everything_and_ctrl_c_stops_everything(tmp_path):
                 health = None
             if health and health["status"] == "ok":
                 break
-            assert honcho.poll() is None, "honcho exited early"
+            assert honcho.poll() is None, log_path.read_text(errors="replace")[-3000:]
             time.sleep(0.5)
         assert health and health["status"] == "ok", health
         children = psutil.Process(honcho.pid).children(recursive=True)

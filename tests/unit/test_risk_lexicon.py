@@ -1,0 +1,46 @@
+"""The learned lexicon: plain arithmetic at run time, rebuilt from the development sets only."""
+
+import yaml
+
+from bot.ops.build_risk_lexicon import build
+from bot.ops.safety_eval import SETS
+from bot.safety.detector import LEXICON_FILE, RiskLexicon, default_detector, lexicon_features
+
+
+def test_features_are_words_and_pairs_within_a_clause():
+    assert lexicon_features("i am done , so tired") == [
+        "i", "am", "done", "i am", "am done", "so", "tired", "so tired",
+    ]
+
+
+def test_scoring_is_a_softmax_over_weighted_words():
+    lexicon = RiskLexicon({
+        "urgent_probability": 0.7,
+        "routine_probability": 0.45,
+        "categories": {
+            "none": {"bias": 1.0, "weights": {}},
+            "suicide_self_harm": {"bias": -1.0, "weights": {"farewell": 4.0}},
+        },
+    })
+    category, probability = lexicon.score("my farewell")
+    assert category == "suicide_self_harm" and probability > 0.7
+    assert lexicon.score("hello there")[1] < 0.45
+
+
+def test_the_shipped_lexicon_is_what_the_build_produces():
+    shipped = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
+    rebuilt = build()
+    assert shipped["categories"] == rebuilt["categories"], "rebuild: bot.ops.build_risk_lexicon"
+
+
+def test_the_blind_set_is_never_used_to_build_it():
+    assert not any("blind" in name for names in SETS["development"] for name in names)
+
+
+def test_the_lexicon_catches_meaning_the_patterns_do_not_spell_out():
+    detector = default_detector()
+    assert detector.lexicon is not None
+    detection = detector.detect(
+        "honestly think my kids would be happier if i just vanished for good"
+    )
+    assert detection is not None and detection.urgent

@@ -18,7 +18,7 @@ import yaml
 
 from bot.config import PROJECT_ROOT
 from bot.ops.safety_eval import SETS, load_messages
-from bot.safety.detector import LEXICON_FILE, default_detector, lexicon_features
+from bot.safety.detector import LEXICON_FILE, lexicon_features, pattern_detector
 
 CRISIS, NEAR_MISS = SETS["development"]
 ORDINARY = (PROJECT_ROOT / "nlu_data").rglob("nlu*.yml")
@@ -38,7 +38,7 @@ def build() -> dict:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    detector = default_detector()
+    detector = pattern_detector()
     texts, labels = [], []
     for name in CRISIS:
         for item in load_messages(name):
@@ -76,7 +76,9 @@ def build() -> dict:
             "as ordinary messages. Not from the blind set."
         ),
         "urgent_probability": 0.7,
-        "routine_probability": 0.45,
+        "routine_probability": 0.6,
+        # Fewer words than this carry too little evidence for the lexicon to decide anything.
+        "min_words": 4,
         "categories": categories,
     }
 

@@ -231,6 +231,7 @@ class RiskLexicon:
     def __init__(self, spec: dict) -> None:
         self.urgent_p = float(spec["urgent_probability"])
         self.routine_p = float(spec["routine_probability"])
+        self.min_words = int(spec["min_words"])
         self.categories = {
             name: (float(body["bias"]), dict(body["weights"]))
             for name, body in spec["categories"].items()
@@ -238,7 +239,10 @@ class RiskLexicon:
 
     def score(self, normalised: str) -> tuple[str, float]:
         """The most likely category and its probability."""
-        present = set(lexicon_features(normalised))
+        features = lexicon_features(normalised)
+        if sum(" " not in f for f in features) < self.min_words:
+            return "none", 0.0
+        present = set(features)
         logits = {
             name: bias + sum(weights.get(f, 0.0) for f in present)
             for name, (bias, weights) in self.categories.items()
@@ -292,12 +296,21 @@ def _distance(a: str, b: str) -> int:
     return previous[-1]
 
 
+def _load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def pattern_detector() -> RiskDetector:
+    """The hand-written layer alone (also what the lexicon is built with)."""
+    return RiskDetector(_load(PATTERNS_FILE))
+
+
 @lru_cache(maxsize=1)
 def default_detector() -> RiskDetector:
-    lexicon = None
-    if LEXICON_FILE.exists():
-        lexicon = RiskLexicon(yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8")))
-    return RiskDetector(yaml.safe_load(PATTERNS_FILE.read_text(encoding="utf-8")), lexicon)
+    """Patterns plus the learned lexicon, as every channel and the NLU pipeline use it."""
+    lexicon = RiskLexicon(_load(LEXICON_FILE)) if LEXICON_FILE.exists() else None
+    return RiskDetector(_load(PATTERNS_FILE), lexicon)
 
 
 def detect(text: str) -> Detection | None:

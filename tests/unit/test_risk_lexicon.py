@@ -17,14 +17,21 @@ def test_scoring_is_a_softmax_over_weighted_words():
     lexicon = RiskLexicon({
         "urgent_probability": 0.7,
         "routine_probability": 0.45,
+        "min_words": 2,
         "categories": {
             "none": {"bias": 1.0, "weights": {}},
             "suicide_self_harm": {"bias": -1.0, "weights": {"farewell": 4.0}},
         },
     })
     category, probability = lexicon.score("my farewell")
+    assert lexicon.score("farewell") == ("none", 0.0), "too short to judge"
     assert category == "suicide_self_harm" and probability > 0.7
     assert lexicon.score("hello there")[1] < 0.45
+
+
+def test_ordinary_sign_up_answers_are_not_flagged():
+    for text in ("baby is 3 weeks old", "she is 6 weeks old", "im 20 weeks", "SW1A 1AA"):
+        assert default_detector().detect(text) is None, text
 
 
 def test_the_shipped_lexicon_is_what_the_build_produces():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.safety.detector import Detection
@@ -168,11 +168,6 @@ class EscalationService:
     def get(self, escalation_id: int) -> dict:
         with session_scope(self.database_url) as session:
             return as_dict(self._get(session, escalation_id))
-
-    def count(self, **filters: object) -> int:
-        with session_scope(self.database_url) as session:
-            query = select(func.count()).select_from(Escalation).filter_by(**filters)
-            return session.execute(query).scalar_one()
 
     @staticmethod
     def _get(session: Session, escalation_id: int) -> Escalation:

@@ -19,14 +19,16 @@ from bot.config import PROJECT_ROOT
 from bot.safety.replies import has_crisis_reply
 
 DATA = PROJECT_ROOT / "tests" / "data"
-# Sets the detector was developed against (the second and third were first measured blind,
-# then used), and the blind set, only ever measured: the honest estimate for new messages.
+# Sets the detector was developed against (all but the first were measured blind first, then
+# used), and the blind set, only ever measured: the honest estimate for new messages.
 SETS = {
     "development": (
-        ("risk_crisis.yml", "risk_holdout_crisis.yml", "risk_dev2_crisis.yml"),
-        ("risk_near_miss.yml", "risk_holdout_near_miss.yml", "risk_dev2_near_miss.yml"),
+        ("risk_crisis.yml", "risk_holdout_crisis.yml", "risk_dev2_crisis.yml",
+         "risk_dev3_crisis.yml"),
+        ("risk_near_miss.yml", "risk_holdout_near_miss.yml", "risk_dev2_near_miss.yml",
+         "risk_dev3_near_miss.yml"),
     ),
-    "blind": (("risk_blind_crisis.yml",), ("risk_blind_near_miss.yml",)),
+    "blind": (("risk_blind2_crisis.yml",), ("risk_blind2_near_miss.yml",)),
 }
 
 

@@ -35,6 +35,7 @@ _DECIMAL_COMMA = re.compile(r"(\d),(\d)")
 _SENTENCE_MARK = re.compile(r"(?:(?<!\d)\.|\.(?!\d)|[!?;:\n])+")
 _COMMA = re.compile(r",+")
 _CLAUSE_BOUNDARY = re.compile(r"[|,]")
+_SENTENCE = re.compile(r"\|")
 _NON_WORD = re.compile(r"[^a-z0-9°+.,\s|]+")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _SPACES = re.compile(r"[ \t]+")
@@ -81,6 +82,7 @@ class RiskDetector:
         self.history = re.compile(spec["resolved"]["history"])
         self.question = re.compile(spec["information_question"])
         self.media = re.compile(spec["stories_and_media"])
+        self.media_for_psychosis = re.compile(spec["stories_and_media_for_psychosis"])
         self.cues = {
             name: (
                 [re.compile(p) for p in body.get("strong", [])],
@@ -149,7 +151,9 @@ class RiskDetector:
                 lowered = reason or lowered
             if severity:
                 found.append((category.name, severity))
-        if not any(severity == URGENT for _, severity in found) and self.lexicon is not None:
+        # The lexicon speaks only where the patterns recognised no risk category: it must not
+        # overrule a phrase they judged negated, past, a question or a story.
+        if self.lexicon is not None and all(name == "concern" for name, _ in found):
             category, probability = self.lexicon.score(cleaned)
             if probability >= self.lexicon.urgent_p:
                 found.insert(0, (category, URGENT))
@@ -183,7 +187,10 @@ class RiskDetector:
         """Why an urgent match is only routine: judged on its clause (negation, question) or
         its sentence (past or resolved, a story or programme), never on the whole message."""
         clause = _span(text, match, _CLAUSE_BOUNDARY)
-        sentence = _span(text, match, re.compile(r"\|"))
+        # "It was fine earlier but now ...": risk after a "but" is judged from the "but" on;
+        # risk before it keeps its whole sentence ("had a bleed but the scan was fine").
+        sentence = _span(text, match, _SENTENCE)
+        sentence = sentence[sentence.rfind(" but ", 0, max(0, sentence.find(match.group(0)))) + 1 :]
         clause_start = max(text.rfind("|", 0, match.start()), text.rfind(",", 0, match.start()))
         before = text[clause_start + 1 : match.start()].split()[-self.negation_window :]
         if self._negated(before):
@@ -201,7 +208,8 @@ class RiskDetector:
             return "past_or_resolved"
         if self.question.search(clause.strip()):
             return "information_question"
-        if self.media.search(sentence):
+        media = self.media_for_psychosis if category.name in NEVER_LOWERED_AS_PAST else self.media
+        if media.search(sentence):
             return "story_or_media"
         return None
 

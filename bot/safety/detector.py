@@ -195,11 +195,10 @@ class RiskDetector:
         before = text[clause_start + 1 : match.start()].split()[-self.negation_window :]
         if self._negated(before):
             return "negated"
-        symptom = (
-            category.name in NEVER_LOWERED_AS_PAST
-            and match.group(0) not in ILLNESS_NAMES
-            and not self.history.search(sentence)
-        )
+        psychosis = category.name in NEVER_LOWERED_AS_PAST
+        if psychosis and self.history.search(sentence):
+            return "past_or_resolved"
+        symptom = psychosis and match.group(0) not in ILLNESS_NAMES
         if (
             not symptom
             and self.resolved.search(sentence)

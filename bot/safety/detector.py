@@ -222,13 +222,29 @@ class RiskDetector:
         return False
 
 
+# Words that only set the scene ("baby is 3 weeks old"): a feature made of nothing else
+# carries no risk, so the lexicon never learns that ages or pronouns mean danger.
+CONTEXT_WORDS = frozenset(
+    "a am an and are at baby babies been born day days for has have he her him his i in is it "
+    "me month months my of old on our pregnant she the they to was we week weeks wks you".split()
+)
+
+
+def _context(word: str) -> bool:
+    return word in CONTEXT_WORDS or any(c.isdigit() for c in word)
+
+
 def lexicon_features(normalised: str) -> list[str]:
-    """Words and adjacent word pairs of a normalised text (clause marks break pairs)."""
+    """Words and adjacent word pairs of a normalised text (clause marks break pairs), less
+    those made only of scene-setting words."""
     features: list[str] = []
     for clause in _CLAUSE_BOUNDARY.split(normalised):
         words = clause.split()
-        features += words
-        features += [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+        features += [w for w in words if not _context(w)]
+        features += [
+            f"{a} {b}" for a, b in zip(words, words[1:], strict=False)
+            if not (_context(a) and _context(b))
+        ]
     return features
 
 
@@ -246,9 +262,9 @@ class RiskLexicon:
 
     def score(self, normalised: str) -> tuple[str, float]:
         """The most likely category and its probability."""
-        features = lexicon_features(normalised)
-        if sum(" " not in f for f in features) < self.min_words:
+        if len(normalised.split()) < self.min_words:
             return "none", 0.0
+        features = lexicon_features(normalised)
         present = set(features)
         logits = {
             name: bias + sum(weights.get(f, 0.0) for f in present)

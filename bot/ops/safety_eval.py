@@ -24,11 +24,11 @@ DATA = PROJECT_ROOT / "tests" / "data"
 SETS = {
     "development": (
         ("risk_crisis.yml", "risk_holdout_crisis.yml", "risk_dev2_crisis.yml",
-         "risk_dev3_crisis.yml", "risk_dev4_crisis.yml"),
+         "risk_dev3_crisis.yml", "risk_dev4_crisis.yml", "risk_dev5_crisis.yml"),
         ("risk_near_miss.yml", "risk_holdout_near_miss.yml", "risk_dev2_near_miss.yml",
-         "risk_dev3_near_miss.yml", "risk_dev4_near_miss.yml"),
+         "risk_dev3_near_miss.yml", "risk_dev4_near_miss.yml", "risk_dev5_near_miss.yml"),
     ),
-    "blind": (("risk_blind3_crisis.yml",), ("risk_blind3_near_miss.yml",)),
+    "blind": (("risk_blind4_crisis.yml",), ("risk_blind4_near_miss.yml",)),
 }
 
 

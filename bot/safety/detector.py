@@ -155,7 +155,13 @@ class RiskDetector:
         # overrule a phrase they judged negated, past, a question or a story.
         if self.lexicon is not None and all(name == "concern" for name, _ in found):
             category, probability = self.lexicon.score(cleaned)
-            if probability >= self.lexicon.urgent_p:
+            media = (
+                self.media_for_psychosis if category in NEVER_LOWERED_AS_PAST else self.media
+            )
+            if probability >= self.lexicon.urgent_p and media.search(cleaned):
+                found.append((category, ROUTINE))  # a programme or story, not the person
+                lowered = "story_or_media"
+            elif probability >= self.lexicon.urgent_p:
                 found.insert(0, (category, URGENT))
             elif probability >= self.lexicon.routine_p:
                 found.append((category, ROUTINE))

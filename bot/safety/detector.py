@@ -155,10 +155,7 @@ class RiskDetector:
         # overrule a phrase they judged negated, past, a question or a story.
         if self.lexicon is not None and all(name == "concern" for name, _ in found):
             category, probability = self.lexicon.score(cleaned)
-            media = (
-                self.media_for_psychosis if category in NEVER_LOWERED_AS_PAST else self.media
-            )
-            if probability >= self.lexicon.urgent_p and media.search(cleaned):
+            if probability >= self.lexicon.urgent_p and self._media_for(category).search(cleaned):
                 found.append((category, ROUTINE))  # a programme or story, not the person
                 lowered = "story_or_media"
             elif probability >= self.lexicon.urgent_p:
@@ -192,13 +189,14 @@ class RiskDetector:
     def _lowering_reason(self, text: str, match: re.Match, category: _Category) -> str | None:
         """Why an urgent match is only routine: judged on its clause (negation, question) or
         its sentence (past or resolved, a story or programme), never on the whole message."""
-        clause = _span(text, match, _CLAUSE_BOUNDARY)
+        clause_start, clause_end = _bounds(text, match, _CLAUSE_BOUNDARY)
+        clause = text[clause_start:clause_end]
         # "It was fine earlier but now ...": risk after a "but" is judged from the "but" on;
         # risk before it keeps its whole sentence ("had a bleed but the scan was fine").
-        sentence = _span(text, match, _SENTENCE)
-        sentence = sentence[sentence.rfind(" but ", 0, max(0, sentence.find(match.group(0)))) + 1 :]
-        clause_start = max(text.rfind("|", 0, match.start()), text.rfind(",", 0, match.start()))
-        before = text[clause_start + 1 : match.start()].split()[-self.negation_window :]
+        sentence_start, sentence_end = _bounds(text, match, _SENTENCE)
+        but = text.rfind(" but ", sentence_start, match.start())
+        sentence = text[but + 1 if but != -1 else sentence_start : sentence_end]
+        before = text[clause_start : match.start()].split()[-self.negation_window :]
         if self._negated(before):
             return "negated"
         psychosis = category.name in NEVER_LOWERED_AS_PAST
@@ -213,10 +211,13 @@ class RiskDetector:
             return "past_or_resolved"
         if self.question.search(clause.strip()):
             return "information_question"
-        media = self.media_for_psychosis if category.name in NEVER_LOWERED_AS_PAST else self.media
-        if media.search(sentence):
+        if self._media_for(category.name).search(sentence):
             return "story_or_media"
         return None
+
+    def _media_for(self, category: str) -> re.Pattern:
+        """Stories and programmes; for psychosis only plain consumption of one counts."""
+        return self.media_for_psychosis if category in NEVER_LOWERED_AS_PAST else self.media
 
     def _negated(self, before: list[str]) -> bool:
         for index in range(len(before) - 1, -1, -1):
@@ -282,11 +283,11 @@ class RiskLexicon:
         return best, math.exp(logits[best] - top) / total
 
 
-def _span(text: str, match: re.Match, boundary: re.Pattern) -> str:
-    """The stretch of text around a match, between two boundary marks."""
+def _bounds(text: str, match: re.Match, boundary: re.Pattern) -> tuple[int, int]:
+    """Start and end of the stretch of text around a match, between two boundary marks."""
     starts = [m.end() for m in boundary.finditer(text, 0, match.start())]
     end = boundary.search(text, match.end())
-    return text[starts[-1] if starts else 0 : end.start() if end else len(text)]
+    return (starts[-1] if starts else 0), (end.start() if end else len(text))
 
 
 def _typo_budget(word: str) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 import requests
@@ -32,8 +31,7 @@ def _scheduler_state(database_url: str, max_age_s: int) -> dict:
     if beat is None:
         return {"state": "down", "detail": "no heartbeat yet"}
     age = (utcnow() - beat.seen_at).total_seconds()
-    fresh = age <= timedelta(seconds=max_age_s).total_seconds()
-    return {"state": "up" if fresh else "down", "last_seen_s": round(age, 1)}
+    return {"state": "up" if age <= max_age_s else "down", "last_seen_s": round(age, 1)}
 
 
 def _lock_store_state(redis_url: str | None) -> dict:

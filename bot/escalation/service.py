@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.people.service import find_person
 from bot.safety.detector import Detection
 from bot.store import audit
 from bot.store.db import session_scope
@@ -75,13 +76,7 @@ class EscalationService:
         """Persist an escalation; an urgent one is due for paging at once."""
         now = now or utcnow()
         with session_scope(self.database_url) as session:
-            person = session.execute(
-                select(Person).where(Person.conversation_id == conversation_id)
-            ).scalar_one_or_none()
-            if person is None:
-                person = Person(conversation_id=conversation_id, stage="unknown")
-                session.add(person)
-                session.flush()
+            person = find_person(session, conversation_id)
             escalation = Escalation(
                 person_id=person.id,
                 conversation_id=conversation_id,

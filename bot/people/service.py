@@ -29,7 +29,10 @@ class Profile:
     postcode_district: str | None
 
 
-def _person(session: Session, conversation_id: str, create: bool = True) -> Person | None:
+def find_person(
+    session: Session, conversation_id: str, create: bool = True
+) -> Person | None:
+    """The person behind a conversation, created on first contact unless `create` is False."""
     person = session.execute(
         select(Person).where(Person.conversation_id == conversation_id)
     ).scalar_one_or_none()
@@ -57,7 +60,7 @@ class PeopleService:
 
     def profile(self, conversation_id: str) -> Profile | None:
         with session_scope(self.database_url) as session:
-            person = _person(session, conversation_id, create=False)
+            person = find_person(session, conversation_id, create=False)
             if person is None:
                 return None
             consent = _latest_consent(session, person.id)
@@ -73,7 +76,7 @@ class PeopleService:
 
     def record_consent(self, conversation_id: str, given: bool, notice_version: str) -> None:
         with session_scope(self.database_url) as session:
-            person = _person(session, conversation_id)
+            person = find_person(session, conversation_id)
             session.add(Consent(person_id=person.id, given=given, notice_version=notice_version))
             audit.record(
                 session, ASSISTANT, "consent_given" if given else "consent_declined",
@@ -83,7 +86,7 @@ class PeopleService:
     def register(self, conversation_id: str, stage: Stage, postcode_district: str) -> None:
         """Save the registration answers; only called after consent was given."""
         with session_scope(self.database_url) as session:
-            person = _person(session, conversation_id)
+            person = find_person(session, conversation_id)
             consent = _latest_consent(session, person.id)
             if consent is None or not consent.given:
                 raise PermissionError("registration needs consent first")
@@ -101,14 +104,14 @@ class PeopleService:
     def opt_out(self, conversation_id: str) -> None:
         """STOP: nothing proactive is sent until START; replies to their own messages go on."""
         with session_scope(self.database_url) as session:
-            person = _person(session, conversation_id)
+            person = find_person(session, conversation_id)
             person.opted_out_at = utcnow()
             session.add(OptEvent(person_id=person.id, kind="stop"))
             audit.record(session, ASSISTANT, "opted_out", "person", person.id)
 
     def opt_in(self, conversation_id: str) -> None:
         with session_scope(self.database_url) as session:
-            person = _person(session, conversation_id)
+            person = find_person(session, conversation_id)
             person.opted_out_at = None
             session.add(OptEvent(person_id=person.id, kind="start"))
             audit.record(session, ASSISTANT, "opted_in", "person", person.id)

@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.services import outbound, paging_policy, settings
+from actions.services import outbox, paging_policy, settings
 from bot.escalation.paging import page_due
 
 PAUSE_MESSAGES = {"registration_form": "utter_paused_sign_up"}
@@ -25,8 +25,8 @@ class ActionCrisisFollowup(Action):
         # The escalation was committed by the channel before Rasa ran; this is the fast path
         # to the pager (the scheduler's sweep pages it anyway if this server is down).
         page_due(
-            settings().database_url, paging_policy(), outbound(),
-            conversation_id=tracker.sender_id,
+            settings().database_url, paging_policy(), outbox(),
+            conversation_id=tracker.sender_id, background=True,
         )
         events: list[EventType] = [ActiveLoop(None), SlotSet("requested_slot", None)]
         paused = tracker.active_loop.get("name")

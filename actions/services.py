@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.channels.outbound import Outbound
+from bot.channels.outbound import Outbox, configured_outbox
 from bot.config import Settings, get_settings
 from bot.escalation.paging import PagingPolicy, default_policy
 from bot.people.service import PeopleService
@@ -26,5 +26,5 @@ def paging_policy() -> PagingPolicy:
 
 
 @lru_cache(maxsize=1)
-def outbound() -> Outbound:
-    return Outbound()
+def outbox() -> Outbox:
+    return configured_outbox(settings().database_url)

@@ -26,6 +26,10 @@ def _int(name: str, default: int) -> int:
         raise ValueError(f"{name} must be a whole number, got {raw!r}") from error
 
 
+def _optional(name: str) -> str | None:
+    return os.environ.get(name, "").strip() or None
+
+
 def _local_secret(var_dir: Path, name: str) -> str:
     """A random secret kept in var/ so a laptop needs no configuration; production sets it."""
     path = var_dir / "secrets" / name
@@ -66,6 +70,15 @@ class Settings:
     fallback_page_channel: str | None
     fallback_page_address: str | None
     desk_api_token: str | None
+    public_base_url: str | None
+    twilio_account_sid: str | None
+    twilio_auth_token: str | None
+    twilio_from_number: str | None
+    twilio_messaging_service_sid: str | None
+    twilio_api_url: str | None
+    telegram_bot_token: str | None
+    telegram_webhook_secret: str | None
+    telegram_api_url: str | None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -96,11 +109,38 @@ class Settings:
             fallback_page_channel=os.environ.get("FALLBACK_PAGE_CHANNEL") or None,
             fallback_page_address=os.environ.get("FALLBACK_PAGE_ADDRESS") or None,
             desk_api_token=os.environ.get("DESK_API_TOKEN") or None,
+            public_base_url=_optional("PUBLIC_BASE_URL"),
+            twilio_account_sid=_optional("TWILIO_ACCOUNT_SID"),
+            twilio_auth_token=_optional("TWILIO_AUTH_TOKEN"),
+            twilio_from_number=_optional("TWILIO_FROM_NUMBER"),
+            twilio_messaging_service_sid=_optional("TWILIO_MESSAGING_SERVICE_SID"),
+            twilio_api_url=_optional("TWILIO_API_URL"),
+            telegram_bot_token=_optional("TELEGRAM_BOT_TOKEN"),
+            telegram_webhook_secret=_optional("TELEGRAM_WEBHOOK_SECRET"),
+            telegram_api_url=_optional("TELEGRAM_API_URL"),
         )
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    def missing_for_sms(self) -> list[str]:
+        """What the SMS channel still needs; empty when it can run."""
+        missing = [name for name, value in (
+            ("TWILIO_ACCOUNT_SID", self.twilio_account_sid),
+            ("TWILIO_AUTH_TOKEN", self.twilio_auth_token),
+            ("PUBLIC_BASE_URL", self.public_base_url),
+        ) if not value]
+        if not (self.twilio_from_number or self.twilio_messaging_service_sid):
+            missing.append("TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID")
+        return missing
+
+    def missing_for_telegram(self) -> list[str]:
+        """What the Telegram channel still needs; empty when it can run."""
+        return [name for name, value in (
+            ("TELEGRAM_BOT_TOKEN", self.telegram_bot_token),
+            ("TELEGRAM_WEBHOOK_SECRET", self.telegram_webhook_secret),
+        ) if not value]
 
 
 def get_settings() -> Settings:

@@ -7,16 +7,20 @@ import signal
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from bot.channels.outbound import configured_outbox
 from bot.config import get_settings
 from schedules import jobs
 
 # How often escalations are checked for a first page, a re-page or a cascade. Short, so a
 # crisis is paged within seconds even when the action server's fast path did not run.
 PAGE_SWEEP_SECONDS = 2
+# How often the outbox is swept for retries that are due and sends a crashed process left.
+OUTBOX_SWEEP_SECONDS = 1
 
 
 def build_scheduler() -> BlockingScheduler:
     settings = get_settings()
+    outbox = configured_outbox(settings.database_url)
     scheduler = BlockingScheduler(timezone=settings.timezone)
     scheduler.add_job(
         jobs.heartbeat, "interval", seconds=30, args=[settings.database_url],
@@ -24,12 +28,20 @@ def build_scheduler() -> BlockingScheduler:
     )
     scheduler.add_job(
         jobs.page_due_escalations, "interval", seconds=PAGE_SWEEP_SECONDS,
-        args=[settings.database_url], id="page_sweep", coalesce=True, max_instances=1,
+        args=[settings.database_url, outbox], id="page_sweep", coalesce=True, max_instances=1,
+    )
+    scheduler.add_job(
+        jobs.deliver_due_messages, "interval", seconds=OUTBOX_SWEEP_SECONDS, args=[outbox],
+        id="outbox_sweep", coalesce=True, max_instances=1,
     )
     scheduler.add_job(
         jobs.purge_old_conversation_events, "cron", hour=3, minute=15,
         args=[settings.database_url, settings.message_retention_days],
         id="retention_purge", coalesce=True, max_instances=1,
+    )
+    scheduler.add_job(
+        jobs.purge_old_receipts, "cron", hour=3, minute=30, args=[settings.database_url],
+        id="receipt_purge", coalesce=True, max_instances=1,
     )
     return scheduler
 

@@ -7,13 +7,16 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 
-from bot.channels.outbound import Outbound
+from bot.channels.outbound import Outbox
 from bot.escalation.paging import default_policy, page_due
 from bot.store import audit
 from bot.store.db import session_scope
-from bot.store.models import ServiceHeartbeat, utcnow
+from bot.store.models import InboundReceipt, ServiceHeartbeat, utcnow
 
 logger = logging.getLogger(__name__)
+
+# Providers retry a webhook for minutes (Twilio) to a day (Telegram); a week covers both.
+RECEIPT_RETENTION = timedelta(days=7)
 
 
 def heartbeat(database_url: str, name: str = "scheduler", now: datetime | None = None) -> None:
@@ -27,9 +30,16 @@ def heartbeat(database_url: str, name: str = "scheduler", now: datetime | None =
             beat.seen_at = now
 
 
-def page_due_escalations(database_url: str, now: datetime | None = None) -> list[int]:
+def page_due_escalations(
+    database_url: str, outbox: Outbox, now: datetime | None = None
+) -> list[int]:
     """First pages, re-pages after a missed SLA, and cascades: see bot.escalation.paging."""
-    return page_due(database_url, default_policy(), Outbound(), now=now)
+    return page_due(database_url, default_policy(), outbox, now=now)
+
+
+def deliver_due_messages(outbox: Outbox) -> int:
+    """Retries and anything a crashed process left half-sent: see bot.channels.outbound."""
+    return outbox.deliver_due()
 
 
 def purge_old_conversation_events(
@@ -52,3 +62,12 @@ def purge_old_conversation_events(
         )
     logger.info("retention: deleted %d events older than %d days", deleted, retention_days)
     return deleted
+
+
+def purge_old_receipts(database_url: str, now: datetime | None = None) -> int:
+    """Forget provider message ids once no retry of them can arrive."""
+    cutoff = (now or utcnow()) - RECEIPT_RETENTION
+    with session_scope(database_url) as session:
+        return session.execute(
+            delete(InboundReceipt).where(InboundReceipt.received_at < cutoff)
+        ).rowcount

@@ -5,9 +5,7 @@ POST /webhooks/rest/webhook  {"sender": "abc", "message": "hi"}  ->  [{"recipien
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -18,18 +16,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.inbound import InboundError, clean_text
+from bot.channels.turn import converse
 from bot.config import get_settings
-from bot.safety.intake import screen
-from bot.safety.replies import crisis_reply, has_crisis_reply
-
-logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
 _SENDER = re.compile(r"^[A-Za-z0-9_.:@+\-]{1,128}$")
-SORRY = (
-    "Sorry, something went wrong on my side. Please try again in a minute. "
-    "If you need help now, call 111, or 999 in an emergency."
-)
 
 
 def parse_request(body: bytes) -> tuple[str, str, dict[str, Any] | None]:
@@ -80,30 +71,12 @@ class RestInput(InputChannel):
                 sender, text, metadata = parse_request(request.body)
             except InboundError as error:
                 return response.json({"error": error.reason}, status=error.status)
-            detection = None
-            try:
-                detection = await asyncio.to_thread(screen, database_url, sender, text)
-            except Exception:
-                # The reply with contacts still goes out (the NLU component sees the risk too).
-                logger.exception("rest: could not persist a risk escalation")
             collector = CollectingOutputChannel()
-            try:
-                await on_new_message(
-                    UserMessage(
-                        text, collector, sender, input_channel=self.name(), metadata=metadata
-                    )
-                )
-            except Exception:
-                logger.exception("rest: turn failed (message text not logged)")
-                collector.messages.append({"recipient_id": sender, "text": SORRY})
-            if detection is not None and not has_crisis_reply(
-                [m.get("text") or "" for m in collector.messages]
-            ):
-                # Never a lost crisis: if the dialogue failed to answer it, the channel does,
-                # in place of whatever the broken turn produced.
-                logger.warning("rest: dialogue gave no crisis reply; sending it from the channel")
-                category = detection.category if detection.urgent else None
-                collector.messages = [{"recipient_id": sender, "text": crisis_reply(category)}]
+            message = UserMessage(
+                text, collector, sender, input_channel=self.name(), metadata=metadata
+            )
+            await converse(database_url, on_new_message, message,
+                           lambda: [m.get("text") or "" for m in collector.messages])
             return response.json(collector.messages)
 
         return webhook

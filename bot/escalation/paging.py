@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from bot.channels.outbound import Outbound
+from bot.channels.outbound import Outbox, Recipient
 from bot.store import audit
 from bot.store.db import session_scope
 from bot.store.models import Escalation, RotaShift, Staff, utcnow
@@ -31,19 +31,17 @@ CLAIM_LEASE = timedelta(seconds=30)
 class PagingPolicy:
     sla: timedelta
     fallback_channel: str | None
-    fallback_address: str | None
 
 
 @dataclass(frozen=True)
-class Recipient:
+class Pagee:
     kind: str  # "staff" or "fallback"
     id: str
     channel: str | None
-    address: str | None
 
 
 def recipients_for(session, team_id: int | None, level: int, now: datetime,
-                   policy: PagingPolicy) -> list[Recipient]:
+                   policy: PagingPolicy) -> list[Pagee]:
     staff: list[Staff] = []
     if team_id is not None:
         staff = list(
@@ -55,6 +53,7 @@ def recipients_for(session, team_id: int | None, level: int, now: datetime,
                     RotaShift.starts_at <= now,
                     RotaShift.ends_at > now,
                     Staff.active.is_(True),
+                    Staff.page_failed_at.is_(None),
                 )
                 .order_by(Staff.id)
             ).scalars().unique()
@@ -62,15 +61,14 @@ def recipients_for(session, team_id: int | None, level: int, now: datetime,
         if level >= 1:
             leads = session.execute(
                 select(Staff).where(
-                    Staff.team_id == team_id, Staff.role == "team_lead", Staff.active.is_(True)
+                    Staff.team_id == team_id, Staff.role == "team_lead", Staff.active.is_(True),
+                    Staff.page_failed_at.is_(None),
                 )
             ).scalars()
             staff += [lead for lead in leads if lead.id not in {s.id for s in staff}]
-    recipients = [Recipient("staff", str(s.id), s.page_channel, s.page_address) for s in staff]
+    recipients = [Pagee("staff", str(s.id), s.page_channel) for s in staff]
     if not recipients or level >= 2:
-        recipients.append(
-            Recipient("fallback", "fallback", policy.fallback_channel, policy.fallback_address)
-        )
+        recipients.append(Pagee("fallback", "fallback", policy.fallback_channel))
     return recipients
 
 
@@ -92,11 +90,16 @@ def _claim(session, escalation: Escalation, now: datetime) -> bool:
 def page_due(
     database_url: str,
     policy: PagingPolicy,
-    outbound: Outbound,
+    outbox: Outbox,
     now: datetime | None = None,
     conversation_id: str | None = None,
+    background: bool = False,
 ) -> list[int]:
-    """Page every open escalation whose page is due; return the ids paged."""
+    """Page every open escalation whose page is due; return the ids paged.
+
+    Pages are committed to the outbox with the paging step, then sent (in a background thread
+    when `background`, so an action never waits on a provider).
+    """
     now = now or utcnow()
     with session_scope(database_url) as session:
         query = select(Escalation).where(
@@ -107,7 +110,8 @@ def page_due(
         if conversation_id is not None:
             query = query.where(Escalation.conversation_id == conversation_id)
         due = list(session.execute(query.order_by(Escalation.id)).scalars())
-    paged = []
+    paged: list[int] = []
+    to_send: list[Recipient] = []
     for candidate in due:
         with session_scope(database_url) as session:
             if not _claim(session, candidate, now):
@@ -116,7 +120,7 @@ def page_due(
             level = escalation.cascade_level
             recipients = recipients_for(session, escalation.team_id, level, now, policy)
             for recipient in recipients:
-                message = outbound.queue(
+                message = outbox.queue(
                     session,
                     recipient_type=recipient.kind,
                     recipient_id=recipient.id,
@@ -125,7 +129,7 @@ def page_due(
                     body=PAGE_TEXT.format(id=escalation.id),
                     escalation_id=escalation.id,
                 )
-                outbound.deliver(session, message, recipient.address)
+                to_send.append(Recipient(recipient.kind, recipient.id, message.channel))
             escalation.page_count += 1
             escalation.last_paged_at = now
             escalation.cascade_level = level + 1
@@ -136,6 +140,11 @@ def page_due(
                 fallback=any(r.kind == "fallback" for r in recipients),
             )
             paged.append(escalation.id)
+    if background:
+        outbox.drain_soon(to_send)
+    else:
+        for recipient in dict.fromkeys(to_send):
+            outbox.drain(recipient)
     return paged
 
 
@@ -146,7 +155,6 @@ def default_policy() -> PagingPolicy:
     return PagingPolicy(
         sla=timedelta(minutes=settings.urgent_sla_minutes),
         fallback_channel=settings.fallback_page_channel,
-        fallback_address=settings.fallback_page_address,
     )
 
 

@@ -6,6 +6,7 @@ lock store and action server, and keeps secrets out of committed files.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -16,7 +17,21 @@ import yaml
 from bot.config import Settings, get_settings
 from bot.ops.model import model_path
 
-CHANNELS = {"bot.channels.rest.RestInput": {}}
+logger = logging.getLogger(__name__)
+
+
+def channels(settings: Settings) -> dict[str, dict]:
+    """REST always; SMS and Telegram when their settings are complete (one log line if not)."""
+    enabled: dict[str, dict] = {"bot.channels.rest.RestInput": {}}
+    for name, path, missing in (
+        ("SMS", "bot.channels.sms.SmsInput", settings.missing_for_sms()),
+        ("Telegram", "bot.channels.telegram.TelegramInput", settings.missing_for_telegram()),
+    ):
+        if missing:
+            logger.warning("%s channel disabled: set %s", name, ", ".join(missing))
+        else:
+            enabled[path] = {}
+    return enabled
 
 
 def endpoints(settings: Settings) -> dict:
@@ -42,7 +57,7 @@ def write_config(settings: Settings) -> tuple[Path, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     endpoints_file, credentials_file = folder / "endpoints.yml", folder / "credentials.yml"
     endpoints_file.write_text(yaml.safe_dump(endpoints(settings)))
-    credentials_file.write_text(yaml.safe_dump(CHANNELS))
+    credentials_file.write_text(yaml.safe_dump(channels(settings)))
     return endpoints_file, credentials_file
 
 

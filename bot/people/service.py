@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.people.stage import Stage
 from bot.store import audit
 from bot.store.db import session_scope
-from bot.store.models import Consent, OptEvent, Person, utcnow
+from bot.store.models import ChannelIdentity, Consent, OptEvent, Person, new_id, utcnow
 
 ASSISTANT = "assistant"
 
@@ -40,6 +40,26 @@ def find_person(
         person = Person(conversation_id=conversation_id, stage="unknown")
         session.add(person)
         session.flush()
+    return person
+
+
+def person_for_address(session: Session, channel: str, address: str) -> Person:
+    """The person who writes from this address, created on first contact with an opaque
+    conversation id. Writing again means they can be reached again."""
+    identity = session.execute(
+        select(ChannelIdentity).where(
+            ChannelIdentity.channel == channel, ChannelIdentity.address == address
+        )
+    ).scalar_one_or_none()
+    if identity is not None:
+        if identity.unreachable_at is not None:
+            identity.unreachable_at = identity.unreachable_reason = None
+        return identity.person
+    person = Person(conversation_id=f"{channel}-{new_id()}", stage="unknown")
+    session.add(person)
+    session.flush()
+    session.add(ChannelIdentity(person_id=person.id, channel=channel, address=address))
+    session.flush()
     return person
 
 

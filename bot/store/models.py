@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -63,6 +64,8 @@ class Staff(Base):
     team_id = Column(Integer, ForeignKey("teams.id"), nullable=True, index=True)
     page_channel = Column(String(16), nullable=True)
     page_address = Column(String(128), nullable=True)
+    # Set when a page to this address failed for good; paging skips them until it is changed.
+    page_failed_at = Column(DateTime, nullable=True)
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
 
@@ -123,6 +126,10 @@ class ChannelIdentity(Base):
     channel = Column(String(16), nullable=False)
     address = Column(String(128), nullable=False)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    # Set when the provider says this address cannot be reached (invalid number, bot blocked);
+    # cleared when the person writes again.
+    unreachable_at = Column(DateTime, nullable=True)
+    unreachable_reason = Column(String(120), nullable=True)
 
     person = relationship("Person", back_populates="identities")
 
@@ -183,6 +190,9 @@ class OutboundMessage(Base):
     """
 
     __tablename__ = "outbound_messages"
+    __table_args__ = (
+        Index("ix_outbound_recipient", "recipient_type", "recipient_id", "channel", "status"),
+    )
 
     id = Column(Integer, primary_key=True)
     recipient_type = Column(String(16), nullable=False)
@@ -196,6 +206,25 @@ class OutboundMessage(Base):
     created_at = Column(DateTime, nullable=False, default=utcnow)
     sent_at = Column(DateTime, nullable=True)
     last_error = Column(String(255), nullable=True)
+    # Delivery state: see bot.channels.outbound.
+    buttons = Column(Text, nullable=True)
+    choices_open = Column(Boolean, nullable=False, default=False)
+    next_attempt_at = Column(DateTime, nullable=True)
+    claimed_until = Column(DateTime, nullable=True)
+    provider_id = Column(String(64), nullable=True, index=True)
+    delivered_at = Column(DateTime, nullable=True)
+
+
+class InboundReceipt(Base):
+    """Provider message ids already taken in, so a retried webhook is answered once."""
+
+    __tablename__ = "inbound_receipts"
+    __table_args__ = (UniqueConstraint("channel", "provider_id", name="uq_inbound_receipt"),)
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(16), nullable=False)
+    provider_id = Column(String(64), nullable=False)
+    received_at = Column(DateTime, nullable=False, default=utcnow, index=True)
 
 
 class AuditEvent(Base):

@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from bot.config import get_settings
+from bot.ops.fake_providers import FakeTelegram, FakeTwilio, environment
 from bot.ops.model import ensure_model
 from bot.ops.stack import Stack
 from bot.store.migrate import upgrade
@@ -16,6 +17,11 @@ from bot.store.scratch import create_scratch_database, drop_scratch_database
 from tests.conftest import POSTGRES_URL
 
 DESK_TOKEN = "e2e-desk-token"
+# What Twilio and Telegram are told the assistant's address is. Requests reach the local Rasa
+# server directly, as they would through a TLS-terminating proxy, and are signed for this URL.
+PUBLIC_BASE_URL = "https://first1000.example.nhs.uk"
+TELEGRAM_SECRET = "e2e-telegram-secret"
+SERVICE_NUMBER = "+447700900000"
 
 
 def pytest_collection_modifyitems(items):
@@ -44,11 +50,42 @@ def start_stack(tmp_dir, env: dict[str, str]) -> Stack:
     return stack
 
 
+class Providers:
+    """Local fakes of the Twilio REST API and the Telegram Bot API."""
+
+    def __init__(self) -> None:
+        self.twilio = FakeTwilio().start()
+        self.telegram = FakeTelegram().start()
+
+    def env(self) -> dict[str, str]:
+        return {
+            **environment(self.twilio, self.telegram),
+            "TWILIO_FROM_NUMBER": SERVICE_NUMBER,
+            "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+            "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET,
+        }
+
+    def stop(self) -> None:
+        self.twilio.stop()
+        self.telegram.stop()
+
+
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory) -> Iterator[Stack]:
-    """The embedded set-up: SQLite in a temporary var/, in-memory lock store."""
+def providers() -> Iterator[Providers]:
+    running = Providers()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, providers) -> Iterator[Stack]:
+    """The embedded set-up: SQLite in a temporary var/, in-memory lock store; SMS and Telegram
+    point at the local provider fakes."""
     var_dir = tmp_path_factory.mktemp("var")
-    running = start_stack(var_dir, {"DATABASE_URL": f"sqlite:///{var_dir / 'e2e.db'}"})
+    running = start_stack(var_dir, {
+        "DATABASE_URL": f"sqlite:///{var_dir / 'e2e.db'}",
+        **providers.env(),
+    })
     yield running
     running.stop()
 

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, text
 
 from bot.store.db import session_scope
-from bot.store.models import AuditEvent, ServiceHeartbeat
+from bot.store.models import AuditEvent, InboundReceipt, ServiceHeartbeat
 from schedules import jobs
 from schedules.__main__ import build_scheduler
 
@@ -46,4 +46,18 @@ def test_retention_purge_deletes_only_expired_events_and_is_audited(database_url
 def test_scheduler_registers_its_jobs():
     scheduler = build_scheduler()
     jobs_ = {job.id for job in scheduler.get_jobs()}
-    assert jobs_ == {"heartbeat", "page_sweep", "retention_purge"}
+    assert jobs_ == {"heartbeat", "page_sweep", "outbox_sweep", "retention_purge",
+                     "receipt_purge"}
+
+
+def test_provider_receipts_are_kept_only_as_long_as_retries_can_come(database_url):
+    now = datetime(2026, 11, 23, 12, 0)
+    with session_scope(database_url) as session:
+        session.add(InboundReceipt(channel="sms", provider_id="SMold",
+                                   received_at=now - timedelta(days=8)))
+        session.add(InboundReceipt(channel="sms", provider_id="SMnew",
+                                   received_at=now - timedelta(days=6)))
+    assert jobs.purge_old_receipts(database_url, now=now) == 1
+    with session_scope(database_url) as session:
+        left = session.execute(select(InboundReceipt.provider_id)).scalars().all()
+    assert left == ["SMnew"]

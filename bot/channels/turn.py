@@ -1,0 +1,238 @@
+"""What a channel does with one inbound message once the provider's signature and payload have
+been checked.
+
+1. Take it in once: the provider's message id is recorded, so a retried webhook is not
+   answered twice.
+2. Find (or create) the person behind the address. Conversation ids are opaque: a phone number
+   or chat id is kept only in `channel_identities`.
+3. Screen for risk and commit any escalation before Rasa runs (`bot.safety.intake`).
+4. Run the turn. Provider channels put every reply in the outbox, which sends them in order.
+5. Never a lost crisis: if the dialogue gave no crisis reply, the channel sends it; if the turn
+   failed, the person is told so, with the numbers to call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.channels.outbound import (
+    MORE,
+    QUEUED,
+    SUPERSEDED,
+    Button,
+    Outbox,
+    Recipient,
+    buttons_of,
+)
+from bot.content import load
+from bot.people.service import person_for_address
+from bot.safety.intake import screen
+from bot.safety.replies import crisis_reply, has_crisis_reply
+from bot.store.db import session_scope
+from bot.store.models import InboundReceipt, OutboundMessage, Person
+
+logger = logging.getLogger(__name__)
+
+
+def channel_text(key: str) -> str:
+    """A fixed text the channels send themselves (bot/content/channel_messages.yml)."""
+    return load("channel_messages")["messages"][key]
+
+
+@dataclass(frozen=True)
+class Contact:
+    """The person behind an inbound message, on the channel it came from."""
+
+    person_id: str
+    conversation_id: str
+    channel: str
+
+    @property
+    def recipient(self) -> Recipient:
+        return Recipient("person", self.person_id, self.channel)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One outbox row made from a Rasa message (an SMS may become a part and a MORE part)."""
+
+    body: str
+    buttons: tuple[Button, ...] = ()
+    status: str = QUEUED
+
+
+def take_in(database_url: str, channel: str, provider_id: str, address: str) -> Contact | None:
+    """The sender of a new inbound message, or None if this provider id was taken in before."""
+    try:
+        with session_scope(database_url) as session:
+            session.add(InboundReceipt(channel=channel, provider_id=provider_id))
+    except IntegrityError:
+        return None
+    try:
+        return _contact(database_url, channel, address)
+    except IntegrityError:  # a first message from this address raced another; theirs won
+        return _contact(database_url, channel, address)
+
+
+def _contact(database_url: str, channel: str, address: str) -> Contact:
+    with session_scope(database_url) as session:
+        person = person_for_address(session, channel, address)
+        return Contact(person.id, person.conversation_id, channel)
+
+
+def take_choice(database_url: str, contact: Contact, text: str,
+                choose: Callable[[str, int], int | None]) -> str:
+    """The payload of the option a reply picks from the last message's choices, else the text.
+    Choices answer only the very next message, so they are closed either way."""
+    with session_scope(database_url) as session:
+        offered = session.execute(
+            select(OutboundMessage)
+            .where(*_rows_of(contact), OutboundMessage.choices_open.is_(True),
+                   OutboundMessage.status.not_in((MORE, SUPERSEDED)))
+            .order_by(OutboundMessage.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if offered is None:
+            return text
+        session.execute(
+            update(OutboundMessage).where(*_rows_of(contact),
+                                          OutboundMessage.choices_open.is_(True))
+            .values(choices_open=False).execution_options(synchronize_session=False)
+        )
+        buttons = buttons_of(offered)
+        index = choose(text, len(buttons))
+        return text if index is None else buttons[index].payload
+
+
+def pressed_choice(database_url: str, contact: Contact, message_id: int, index: int) -> str | None:
+    """The payload behind a button pressed on one of this person's messages, or None."""
+    with session_scope(database_url) as session:
+        message = session.get(OutboundMessage, message_id)
+        if message is None or message.recipient_id != contact.person_id:
+            return None
+        buttons = buttons_of(message)
+        if not 0 <= index < len(buttons):
+            return None
+        message.choices_open = False
+        return buttons[index].payload
+
+
+def _rows_of(contact: Contact) -> tuple:
+    return (
+        OutboundMessage.recipient_type == "person",
+        OutboundMessage.recipient_id == contact.person_id,
+        OutboundMessage.channel == contact.channel,
+    )
+
+
+def queue_parts(outbox: Outbox, recipient: Recipient, parts: list[Part],
+                purpose: str = "reply") -> None:
+    """Commit a message's parts to the outbox; a new MORE part replaces any older one."""
+    with session_scope(outbox.database_url) as session:
+        if any(part.status == MORE for part in parts):
+            session.execute(
+                update(OutboundMessage)
+                .where(OutboundMessage.recipient_type == recipient.type,
+                       OutboundMessage.recipient_id == recipient.id,
+                       OutboundMessage.channel == recipient.channel,
+                       OutboundMessage.status == MORE)
+                .values(status=SUPERSEDED).execution_options(synchronize_session=False)
+            )
+        for part in parts:
+            outbox.queue(session, recipient_type=recipient.type, recipient_id=recipient.id,
+                         channel=recipient.channel, purpose=purpose, body=part.body,
+                         buttons=part.buttons, status=part.status)
+
+
+async def send_now(outbox: Outbox, recipient: Recipient, parts: list[Part]) -> None:
+    """Queue and start delivery: the channel's own answers (not-text, nothing more, ...)."""
+    await asyncio.to_thread(queue_parts, outbox, recipient, parts)
+    outbox.drain_soon([recipient])
+
+
+class OutboxOutputChannel(OutputChannel):
+    """Rasa's output side of a provider channel: every message goes through the outbox.
+
+    Used for replies within a turn and for proactive messages (`trigger_intent` with
+    `output_channel`), where the person is found from the conversation id. Each provider
+    channel names itself and says how a Rasa message looks on it (`render`).
+    """
+
+    channel = ""
+
+    def __init__(self, outbox: Outbox, contact: Contact | None = None) -> None:
+        self.outbox = outbox
+        self.contact = contact
+        self.texts: list[str] = []
+
+    @classmethod
+    def name(cls) -> str:
+        return cls.channel
+
+    def render(self, message: dict[str, Any]) -> list[Part]:
+        raise NotImplementedError
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        parts = self.render(message)
+        if not parts:
+            logger.info("%s: a message with nothing to show on this channel was skipped",
+                        self.channel)
+            return
+        recipient = await asyncio.to_thread(self._recipient, recipient_id)
+        if recipient is None:
+            logger.error("%s: no person for this conversation; message kept out of the outbox",
+                         self.channel)
+            return
+        await send_now(self.outbox, recipient, parts)
+        self.texts.append(message.get("text") or "")
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text})
+
+    def _recipient(self, conversation_id: str) -> Recipient | None:
+        if self.contact is not None and self.contact.conversation_id == conversation_id:
+            return self.contact.recipient
+        with session_scope(self.outbox.database_url) as session:
+            person_id = session.execute(
+                select(Person.id).where(Person.conversation_id == conversation_id)
+            ).scalar_one_or_none()
+        return None if person_id is None else Recipient("person", person_id, self.channel)
+
+
+async def converse(
+    database_url: str,
+    on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    message: UserMessage,
+    sent_texts: Callable[[], list[str]],
+) -> None:
+    """Screen, run the turn, and make sure a crisis or a failure is always answered."""
+    output = message.output_channel
+    detection = None
+    try:
+        detection = await asyncio.to_thread(screen, database_url, message.sender_id,
+                                            message.text)
+    except Exception:
+        # The reply with contacts still goes out (the NLU component sees the risk too).
+        logger.exception("%s: could not persist a risk escalation", message.input_channel)
+    failed = False
+    try:
+        await on_new_message(message)
+    except Exception:
+        failed = True
+        logger.exception("%s: turn failed (message text not logged)", message.input_channel)
+    if detection is not None and not has_crisis_reply(sent_texts()):
+        # Never a lost crisis: if the dialogue did not answer it, the channel does.
+        logger.warning("%s: dialogue gave no crisis reply; the channel sends it",
+                       message.input_channel)
+        category = detection.category if detection.urgent else None
+        await output.send_text_message(message.sender_id, crisis_reply(category))
+    elif failed:
+        await output.send_text_message(message.sender_id, channel_text("turn_failed"))

@@ -56,14 +56,18 @@ def add_team(database_url: str, name: str, districts: list[str]) -> int:
         return team.id
 
 
-def add_staff(database_url: str, name: str, role: str, team: str,
-              page_channel: str | None, page_address: str | None) -> int:
-    if role not in ROLES:
-        raise RotaError(f"role must be one of {', '.join(ROLES)}")
+def _check_pager(page_channel: str | None, page_address: str | None) -> None:
     if page_channel is not None and page_channel not in CHANNELS:
         raise RotaError(f"page channel must be one of {', '.join(CHANNELS)}")
     if bool(page_channel) != bool(page_address):
         raise RotaError("give both --page-channel and --page-address, or neither")
+
+
+def add_staff(database_url: str, name: str, role: str, team: str,
+              page_channel: str | None, page_address: str | None) -> int:
+    if role not in ROLES:
+        raise RotaError(f"role must be one of {', '.join(ROLES)}")
+    _check_pager(page_channel, page_address)
     with session_scope(database_url) as session:
         staff = Staff(name=name, role=role, team_id=_team(session, team).id,
                       page_channel=page_channel, page_address=page_address, active=True)
@@ -99,6 +103,19 @@ def add_shift(database_url: str, staff_id: int, team: str, start: str, end: str,
         return shift.id
 
 
+def set_pager(database_url: str, staff_id: int, page_channel: str | None,
+              page_address: str | None) -> None:
+    """Change where a member of staff is paged; a number that failed before is tried again."""
+    _check_pager(page_channel, page_address)
+    with session_scope(database_url) as session:
+        staff = session.get(Staff, staff_id)
+        if staff is None:
+            raise RotaError(f"no staff member {staff_id}")
+        staff.page_channel, staff.page_address = page_channel, page_address
+        staff.page_failed_at = None
+        audit.record(session, "cli", "pager_changed", "staff", staff.id)
+
+
 def on_duty(database_url: str, team: str, now: datetime | None = None) -> list[str]:
     now = now or utcnow()
     with session_scope(database_url) as session:
@@ -124,6 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     staff.add_argument("--team", required=True)
     staff.add_argument("--page-channel", choices=CHANNELS)
     staff.add_argument("--page-address")
+    pager = commands.add_parser("set-pager")
+    pager.add_argument("staff_id", type=int)
+    pager.add_argument("--page-channel", choices=CHANNELS)
+    pager.add_argument("--page-address")
     shift = commands.add_parser("add-shift")
     shift.add_argument("staff_id", type=int)
     shift.add_argument("--team", required=True)
@@ -140,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "add-staff":
             print(add_staff(url, args.name, args.role, args.team, args.page_channel,
                             args.page_address))
+        elif args.command == "set-pager":
+            set_pager(url, args.staff_id, args.page_channel, args.page_address)
+            print("pager changed")
         elif args.command == "add-shift":
             print(add_shift(url, args.staff_id, args.team, args.start, args.end,
                             settings.timezone))

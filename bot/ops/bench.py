@@ -19,6 +19,7 @@ import statistics
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,6 +28,7 @@ import psutil
 import requests
 
 from bot.config import PROJECT_ROOT, get_settings
+from bot.ops.fake_providers import FakeTelegram, FakeTwilio, environment
 from bot.ops.model import ensure_model, quiet_rasa_logs, training_record
 from bot.ops.stack import Stack
 from bot.store.migrate import upgrade
@@ -271,18 +273,91 @@ def measure(stack: Stack, quick: bool) -> dict:
     }
 
 
+PUBLIC_BASE_URL = "https://bench.example.nhs.uk"
+TELEGRAM_SECRET = "bench-secret"
+
+
+def _wait_for_reply(count: Callable[[], int], before: int, timeout_s: float = 30.0) -> float:
+    deadline = time.perf_counter() + timeout_s
+    while time.perf_counter() < deadline:
+        if count() > before:
+            return time.perf_counter()
+        time.sleep(0.002)
+    raise RuntimeError("no reply reached the provider")
+
+
+def webhook_to_send_ms(stack: Stack, twilio: FakeTwilio, telegram: FakeTelegram,
+                       concurrency: int = 10, turns: int = 4) -> dict:
+    """From a provider's webhook call to the first reply reaching the provider's API, with
+    `concurrency` conversations at once on each channel."""
+    from bot.channels.sms import WEBHOOK_PATH as SMS_PATH
+    from bot.channels.telegram import WEBHOOK_PATH as TELEGRAM_PATH
+
+    def sms_conversation(index: int) -> list[float]:
+        number = f"+44770090{index:04d}{uuid.uuid4().int % 10}"
+        timings = []
+        for text in CONVERSATION[:turns]:
+            params = twilio.inbound_sms_params(number, text)
+            before = sum(m["to"] == number for m in twilio.messages)
+            started = time.perf_counter()
+            status, _ = twilio.post_webhook(stack.rasa_url + SMS_PATH, params,
+                                            signed_url=PUBLIC_BASE_URL + SMS_PATH)
+            if status != 200:
+                raise RuntimeError(f"SMS webhook answered {status}")
+            arrived = _wait_for_reply(
+                lambda: sum(m["to"] == number for m in twilio.messages), before)
+            timings.append((arrived - started) * 1000)
+            time.sleep(0.3)  # let the rest of the turn's messages go out
+        return timings
+
+    def telegram_conversation(index: int) -> list[float]:
+        chat_id = 7_000_000 + index * 1000 + uuid.uuid4().int % 1000
+        timings = []
+        for text in CONVERSATION[:turns]:
+            before = sum(m["chat_id"] == chat_id for m in telegram.messages)
+            started = time.perf_counter()
+            status, _ = telegram.post_update(stack.rasa_url + TELEGRAM_PATH,
+                                             telegram.text_update(chat_id, text),
+                                             secret=TELEGRAM_SECRET)
+            if status != 200:
+                raise RuntimeError(f"Telegram webhook answered {status}")
+            arrived = _wait_for_reply(
+                lambda: sum(m["chat_id"] == chat_id for m in telegram.messages), before)
+            timings.append((arrived - started) * 1000)
+            time.sleep(0.3)
+        return timings
+
+    result = {}
+    for name, conversation in (("sms", sms_conversation), ("telegram", telegram_conversation)):
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            timings = [t for batch in pool.map(conversation, range(concurrency)) for t in batch]
+        result[name] = summary(timings)
+    return result
+
+
 def run_setup(env: dict[str, str], var_dir: Path, quick: bool) -> dict:
     upgrade(env["DATABASE_URL"])
-    stack = Stack({"VAR_DIR": str(var_dir), **env}, log_dir=var_dir / "logs")
+    twilio, telegram = FakeTwilio().start(), FakeTelegram().start()
+    providers = {
+        **environment(twilio, telegram),
+        "TWILIO_FROM_NUMBER": "+447700900000",
+        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+        "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET,
+    }
+    stack = Stack({"VAR_DIR": str(var_dir), **providers, **env}, log_dir=var_dir / "logs")
     try:
         startup_s = stack.start()
         result = measure(stack, quick)
         result["startup_s"] = round(startup_s, 1)
         result.update(aged_ratio(stack, turns=30 if quick else 80))
         result["crisis_to_page_ms"] = crisis_to_page_ms(stack, 10 if quick else 20)
+        result["webhook_to_send_ms"] = webhook_to_send_ms(stack, twilio, telegram,
+                                                          turns=2 if quick else 4)
         return result
     finally:
         stack.stop()
+        twilio.stop()
+        telegram.stop()
 
 
 def print_table(result: dict) -> None:
@@ -299,6 +374,8 @@ def print_table(result: dict) -> None:
     print(f"  train_s {result['train_s']}   startup_s {result['startup_s']}")
     print(f"  crisis_to_page_ms p50 {result['crisis_to_page_ms']['p50']}  "
           f"p95 {result['crisis_to_page_ms']['p95']}")
+    for channel, timing in result["webhook_to_send_ms"].items():
+        print(f"  webhook_to_send_ms {channel:<8} c10 p50 {timing['p50']}  p95 {timing['p95']}")
     print(f"  risk detector {result['risk_detector_msgs_per_s']} msgs/s (one core), "
           f"{result['risk_detector_ms_per_turn']} ms per message")
     scaled = result.get("scaled")

@@ -51,3 +51,21 @@ def test_cli_reports_errors_with_exit_code_2(database_url, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", database_url)
     assert main(["add-staff", "A", "--role", "team_lead", "--team", "Nowhere"]) == 2
     assert "no team called 'Nowhere'" in capsys.readouterr().err
+
+
+def test_a_new_pager_number_clears_a_failed_one(database_url):
+    from bot.escalation.rota import set_pager
+    from bot.store.db import session_scope
+    from bot.store.models import Staff
+
+    add_team(database_url, "West", [])
+    staff_id = add_staff(database_url, "Ola", "health_visitor", "West", "sms", "+447700900001")
+    with session_scope(database_url) as session:
+        session.get(Staff, staff_id).page_failed_at = datetime(2026, 11, 23)
+    set_pager(database_url, staff_id, "telegram", "12345")
+    with session_scope(database_url) as session:
+        staff = session.get(Staff, staff_id)
+        assert (staff.page_channel, staff.page_address, staff.page_failed_at) == (
+            "telegram", "12345", None)
+    with pytest.raises(RotaError, match="no staff member"):
+        set_pager(database_url, 999, "sms", "+447700900001")

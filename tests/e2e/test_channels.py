@@ -7,6 +7,7 @@ import random
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from pathlib import Path
 
 import requests
 from sqlalchemy import select
@@ -451,3 +452,17 @@ def test_telegram_the_messages_of_a_turn_arrive_in_order_across_10_chats(stack, 
         assert len(replies) >= 2
         assert replies == [m.body for m in outbox[-len(replies):]]
         assert "999" in replies[0]
+
+
+def test_a_proactive_message_reaches_the_phone_through_the_outbox(stack, providers):
+    phone = Phone(stack, providers)
+    phone.text("hi")
+    person = _person(stack, "sms", phone.number)
+    token = (Path(stack.env["VAR_DIR"]) / "secrets" / "rasa_api_token").read_text().strip()
+    reply = requests.post(
+        f"{stack.rasa_url}/conversations/{person.conversation_id}/trigger_intent",
+        params={"output_channel": "sms", "token": token}, json={"name": "greet"}, timeout=30,
+    )
+    assert reply.status_code == 200, reply.text
+    (greeting,) = phone.replies()
+    assert "First 1,000 Days" in greeting

@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -37,12 +37,10 @@ from bot.channels.outbound import (
     FAILED,
     MORE,
     SUPERSEDED,
-    Button,
     Delivery,
     Outbox,
     SendError,
     buttons_of,
-    configured_outbox,
 )
 from bot.channels.sms_text import (
     choice_index,
@@ -55,6 +53,8 @@ from bot.channels.turn import (
     Contact,
     OutboxOutputChannel,
     Part,
+    ProviderInput,
+    buttons_from,
     channel_text,
     converse,
     queue_parts,
@@ -62,7 +62,7 @@ from bot.channels.turn import (
     take_choice,
     take_in,
 )
-from bot.config import Settings, get_settings
+from bot.config import Settings
 from bot.store.db import session_scope
 from bot.store.models import OutboundMessage
 
@@ -88,10 +88,7 @@ class SmsOutput(OutboxOutputChannel):
 
     def render(self, message: dict[str, Any]) -> list[Part]:
         text = str(message.get("text") or "").strip()
-        buttons = tuple(
-            Button(str(b.get("title") or b["payload"]), str(b["payload"]))
-            for b in message.get("buttons") or [] if isinstance(b, dict) and b.get("payload")
-        )
+        buttons = buttons_from(message)
         if buttons:
             text = render_choices(text, [b.title for b in buttons],
                                   intro=channel_text("sms_choices_intro"))
@@ -213,24 +210,15 @@ def record_status(outbox: Outbox, provider_id: str, status: str,
             outbox.fail(session, message, reason, contact=error_code in CONTACT_ERROR_CODES)
 
 
-class SmsInput(InputChannel):
+class SmsInput(ProviderInput):
     """Twilio's webhooks, mounted by Rasa at /webhooks/sms/."""
 
-    @classmethod
-    def name(cls) -> str:
-        return CHANNEL
-
-    @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> SmsInput:
-        return cls(get_settings())  # settings come from the environment, like every process
+    channel = CHANNEL
+    output_class = SmsOutput
 
     def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+        super().__init__(settings)
         self.validator = RequestValidator(settings.twilio_auth_token)
-        self.outbox = configured_outbox(settings.database_url)
-
-    def get_output_channel(self) -> SmsOutput:
-        return SmsOutput(self.outbox)
 
     def _verified(self, request: Request) -> dict[str, str]:
         """The form fields of a request Twilio signed; InboundError 403 or 400 otherwise."""
@@ -248,16 +236,12 @@ class SmsInput(InputChannel):
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
-        webhook = Blueprint("sms_webhook", __name__)
+        webhook = self.new_blueprint()
         database_url = self.settings.database_url
         outbox = self.outbox
 
         def twiml() -> HTTPResponse:
             return response.text(EMPTY_TWIML, content_type="text/xml")
-
-        @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -42,11 +42,13 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 
 from bot.channels.inbound import InboundError, clean_text
-from bot.channels.outbound import Button, Delivery, Outbox, SendError, configured_outbox
+from bot.channels.outbound import Delivery, SendError
 from bot.channels.turn import (
     Contact,
     OutboxOutputChannel,
     Part,
+    ProviderInput,
+    buttons_from,
     channel_text,
     converse,
     pressed_choice,
@@ -77,10 +79,7 @@ class TelegramOutput(OutboxOutputChannel):
 
     def render(self, message: dict[str, Any]) -> list[Part]:
         text = str(message.get("text") or "").strip()
-        buttons = tuple(
-            Button(str(b.get("title") or b["payload"]), str(b["payload"]))
-            for b in message.get("buttons") or [] if isinstance(b, dict) and b.get("payload")
-        )
+        buttons = buttons_from(message)
         if not text:
             return []
         chunks = split_long(text, MAX_TEXT)
@@ -239,27 +238,18 @@ def message_text(message: Message) -> tuple[str | None, dict[str, Any] | None]:
     return text, None
 
 
-class TelegramInput(InputChannel):
+class TelegramInput(ProviderInput):
     """Telegram's webhook, mounted by Rasa at /webhooks/telegram/."""
 
-    @classmethod
-    def name(cls) -> str:
-        return CHANNEL
-
-    @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> TelegramInput:
-        return cls(get_settings())
+    channel = CHANNEL
+    output_class = TelegramOutput
 
     def __init__(self, settings: Settings) -> None:
         if not _SECRET.match(settings.telegram_webhook_secret or ""):
             raise ValueError("TELEGRAM_WEBHOOK_SECRET must be 1-256 of A-Z a-z 0-9 _ -")
-        self.settings = settings
+        super().__init__(settings)
         self.secret = settings.telegram_webhook_secret.encode()
-        self.outbox: Outbox = configured_outbox(settings.database_url)
         self.runner = runner_from_settings(settings)
-
-    def get_output_channel(self) -> TelegramOutput:
-        return TelegramOutput(self.outbox)
 
     async def _answer(self, callback_id: str) -> None:
         try:
@@ -272,13 +262,9 @@ class TelegramInput(InputChannel):
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
-        webhook = Blueprint("telegram_webhook", __name__)
+        webhook = self.new_blueprint()
         database_url = self.settings.database_url
         outbox = self.outbox
-
-        @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

@@ -19,7 +19,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -31,7 +34,9 @@ from bot.channels.outbound import (
     Outbox,
     Recipient,
     buttons_of,
+    configured_outbox,
 )
+from bot.config import Settings, get_settings
 from bot.content import load
 from bot.people.service import person_for_address
 from bot.safety.intake import screen
@@ -67,6 +72,14 @@ class Part:
     body: str
     buttons: tuple[Button, ...] = ()
     status: str = QUEUED
+
+
+def buttons_from(message: dict[str, Any]) -> tuple[Button, ...]:
+    """The buttons of a Rasa message; ones without a payload cannot be answered, so are left out."""
+    return tuple(
+        Button(str(b.get("title") or b["payload"]), str(b["payload"]))
+        for b in message.get("buttons") or [] if isinstance(b, dict) and b.get("payload")
+    )
 
 
 def take_in(database_url: str, channel: str, provider_id: str, address: str) -> Contact | None:
@@ -236,3 +249,35 @@ async def converse(
         await output.send_text_message(message.sender_id, crisis_reply(category))
     elif failed:
         await output.send_text_message(message.sender_id, channel_text("turn_failed"))
+
+
+class ProviderInput(InputChannel):
+    """What the SMS and Telegram input channels share: settings from the environment (like
+    every process, so .env is the one source), the outbox, and a health route."""
+
+    channel = ""
+    output_class: type[OutboxOutputChannel] = OutboxOutputChannel
+
+    @classmethod
+    def name(cls) -> str:
+        return cls.channel
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> ProviderInput:
+        return cls(get_settings())
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.outbox = configured_outbox(settings.database_url)
+
+    def get_output_channel(self) -> OutboxOutputChannel:
+        return self.output_class(self.outbox)
+
+    def new_blueprint(self) -> Blueprint:
+        webhook = Blueprint(f"{self.channel}_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        return webhook

@@ -202,3 +202,49 @@ def test_button_presses_only_count_on_the_persons_own_messages(database_url):
     assert pressed_choice(database_url, mine, message_id, 0) == "/affirm"
     assert pressed_choice(database_url, theirs, message_id, 0) is None
     assert pressed_choice(database_url, mine, message_id, 5) is None
+
+
+def test_telegram_cli_sets_and_checks_the_webhook(monkeypatch, capsys):
+    from bot.channels.telegram import _cli
+
+    telegram = FakeTelegram().start()
+    try:
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", telegram.token)
+        monkeypatch.setenv("TELEGRAM_API_URL", telegram.url)
+        monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "s3cret_-")
+        monkeypatch.setenv("PUBLIC_BASE_URL", "https://first1000.example.nhs.uk/")
+        assert _cli(["check-webhook"]) == 1, "no webhook yet"
+        assert _cli(["set-webhook"]) == 0
+        assert telegram.webhook["url"] == (
+            "https://first1000.example.nhs.uk/webhooks/telegram/webhook")
+        assert telegram.webhook["secret_token"] == "s3cret_-"
+        assert _cli(["check-webhook"]) == 0
+        monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "not allowed!")
+        assert _cli(["set-webhook"]) == 2
+        monkeypatch.delenv("TELEGRAM_BOT_TOKEN")
+        assert _cli(["set-webhook"]) == 2
+        assert "TELEGRAM_BOT_TOKEN" in capsys.readouterr().err
+        assert _cli(["bogus"]) == 2
+    finally:
+        telegram.stop()
+
+
+def test_channels_stay_off_with_one_line_each_until_configured(monkeypatch, caplog):
+    from bot.ops.rasa_server import channels
+
+    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER",
+                 "TWILIO_MESSAGING_SERVICE_SID", "PUBLIC_BASE_URL", "TELEGRAM_BOT_TOKEN",
+                 "TELEGRAM_WEBHOOK_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    assert list(channels(get_settings())) == ["bot.channels.rest.RestInput"]
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 2 and all("channel disabled: set" in line for line in lines)
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC" + "0" * 32)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "t")
+    monkeypatch.setenv("TWILIO_MESSAGING_SERVICE_SID", "MG" + "0" * 32)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://example.nhs.uk")
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "1:x")
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "s")
+    assert list(channels(get_settings())) == [
+        "bot.channels.rest.RestInput", "bot.channels.sms.SmsInput",
+        "bot.channels.telegram.TelegramInput"]

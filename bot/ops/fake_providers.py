@@ -96,6 +96,9 @@ def _post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> tup
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # Many clients connect at once (pooled senders in several processes); the default backlog
+    # of 5 drops connections, and a dropped SYN costs the client a one-second retransmit.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], fake: _FakeProvider) -> None:
         self.fake = fake

@@ -12,7 +12,21 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.services import outbox, paging_policy, settings
 from bot.escalation.paging import page_due
 
-PAUSE_MESSAGES = {"registration_form": "utter_paused_sign_up"}
+PAUSE_MESSAGES = {
+    "registration_form": "utter_paused_sign_up",
+    "mood_checkin_form": "utter_checkin_paused",
+}
+
+
+def pause_form(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Leave the active form, keeping its answers, so CARRY ON picks it up where it stopped."""
+    events: list[EventType] = [ActiveLoop(None), SlotSet("requested_slot", None)]
+    paused = tracker.active_loop.get("name")
+    if paused:
+        events.append(SlotSet("paused_form", paused))
+        if paused in PAUSE_MESSAGES:
+            dispatcher.utter_message(response=PAUSE_MESSAGES[paused])
+    return events
 
 
 class ActionCrisisFollowup(Action):
@@ -28,13 +42,19 @@ class ActionCrisisFollowup(Action):
             settings().database_url, paging_policy(), outbox(),
             conversation_id=tracker.sender_id, background=True,
         )
-        events: list[EventType] = [ActiveLoop(None), SlotSet("requested_slot", None)]
-        paused = tracker.active_loop.get("name")
-        if paused:
-            events.append(SlotSet("paused_form", paused))
-            if paused in PAUSE_MESSAGES:
-                dispatcher.utter_message(response=PAUSE_MESSAGES[paused])
-        return events
+        return pause_form(dispatcher, tracker)
+
+
+class ActionPauseForm(Action):
+    """Saying "later" or "not now" in the middle of a form."""
+
+    def name(self) -> str:
+        return "action_pause_form"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        return pause_form(dispatcher, tracker)
 
 
 class ActionResume(Action):

@@ -7,6 +7,7 @@ from functools import lru_cache
 from bot.channels.outbound import Outbox, configured_outbox
 from bot.config import Settings, get_settings
 from bot.escalation.paging import PagingPolicy, default_policy
+from bot.mood.checkin import CheckinService
 from bot.people.service import PeopleService
 
 
@@ -28,3 +29,8 @@ def paging_policy() -> PagingPolicy:
 @lru_cache(maxsize=1)
 def outbox() -> Outbox:
     return configured_outbox(settings().database_url)
+
+
+@lru_cache(maxsize=1)
+def checkins() -> CheckinService:
+    return CheckinService(settings().database_url)

@@ -26,7 +26,12 @@ class ActionOptOut(Action):
     ) -> list[EventType]:
         people().opt_out(tracker.sender_id)
         dispatcher.utter_message(response="utter_opted_out")
-        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("opted_out", True)]
+        events: list[EventType] = [
+            ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("opted_out", True)
+        ]
+        if tracker.active_loop.get("name"):  # kept, so CARRY ON can finish it later
+            events.append(SlotSet("paused_form", tracker.active_loop["name"]))
+        return events
 
 
 class ActionOptIn(Action):

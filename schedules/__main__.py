@@ -40,6 +40,12 @@ def build_scheduler() -> BlockingScheduler:
         id="retention_purge", coalesce=True, max_instances=1,
     )
     scheduler.add_job(
+        jobs.offer_mood_checkins, "interval", minutes=15,
+        args=[settings.database_url, settings.rasa_url, settings.rasa_api_token,
+              settings.timezone],
+        id="checkin_offers", coalesce=True, max_instances=1,
+    )
+    scheduler.add_job(
         jobs.purge_old_receipts, "cron", hour=3, minute=30, args=[settings.database_url],
         id="receipt_purge", coalesce=True, max_instances=1,
     )

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 
 from bot.channels.outbound import Outbox
 from bot.escalation.paging import default_policy, page_due
+from bot.mood.offers import offer_checkins, rasa_trigger
 from bot.store import audit
 from bot.store.db import session_scope
 from bot.store.models import InboundReceipt, ServiceHeartbeat, utcnow
@@ -71,3 +72,9 @@ def purge_old_receipts(database_url: str, now: datetime | None = None) -> int:
         return session.execute(
             delete(InboundReceipt).where(InboundReceipt.received_at < cutoff)
         ).rowcount
+
+
+def offer_mood_checkins(database_url: str, rasa_url: str, token: str, timezone: str,
+                        now: datetime | None = None) -> list[str]:
+    """Check-in offers at the Healthy Child Programme moments: see bot.mood.offers."""
+    return offer_checkins(database_url, rasa_trigger(rasa_url, token), timezone, now=now)

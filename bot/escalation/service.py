@@ -60,6 +60,43 @@ def as_dict(escalation: Escalation) -> dict:
     }
 
 
+def open_escalation(
+    session: Session,
+    conversation_id: str,
+    severity: str,
+    category: str,
+    *,
+    trigger_text: str | None = None,
+    summary: str | None = None,
+    actor: str = "risk_detector",
+    now: datetime | None = None,
+) -> Escalation:
+    """An escalation in the caller's transaction (so it commits with whatever caused it)."""
+    now = now or utcnow()
+    person = find_person(session, conversation_id)
+    escalation = Escalation(
+        person_id=person.id,
+        conversation_id=conversation_id,
+        severity=severity,
+        category=category,
+        status=OPEN,
+        trigger_text=trigger_text,
+        summary=summary,
+        team_id=team_for(session, person),
+        created_at=now,
+        next_page_due_at=now if severity == "urgent" else None,
+        page_count=0,
+        cascade_level=0,
+    )
+    session.add(escalation)
+    session.flush()
+    audit.record(
+        session, actor, "escalation_opened", "escalation", escalation.id,
+        severity=severity, category=category,
+    )
+    return escalation
+
+
 @dataclass
 class EscalationService:
     database_url: str
@@ -74,29 +111,9 @@ class EscalationService:
         now: datetime | None = None,
     ) -> int:
         """Persist an escalation; an urgent one is due for paging at once."""
-        now = now or utcnow()
         with session_scope(self.database_url) as session:
-            person = find_person(session, conversation_id)
-            escalation = Escalation(
-                person_id=person.id,
-                conversation_id=conversation_id,
-                severity=severity,
-                category=category,
-                status=OPEN,
-                trigger_text=trigger_text,
-                team_id=team_for(session, person),
-                created_at=now,
-                next_page_due_at=now if severity == "urgent" else None,
-                page_count=0,
-                cascade_level=0,
-            )
-            session.add(escalation)
-            session.flush()
-            audit.record(
-                session, actor, "escalation_opened", "escalation", escalation.id,
-                severity=severity, category=category,
-            )
-            return escalation.id
+            return open_escalation(session, conversation_id, severity, category,
+                                   trigger_text=trigger_text, actor=actor, now=now).id
 
     def open_from_detection(
         self, conversation_id: str, detection: Detection, text: str, now: datetime | None = None

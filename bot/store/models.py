@@ -169,6 +169,8 @@ class Escalation(Base):
     category = Column(String(40), nullable=False)
     status = Column(String(16), nullable=False, default="open", index=True)
     trigger_text = Column(Text, nullable=True)
+    # What staff need to see first (a check-in's scores, for example); never sent to a parent.
+    summary = Column(Text, nullable=True)
     team_id = Column(Integer, ForeignKey("teams.id"), nullable=True, index=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     # Paging: the next page is due at this time while nobody has acknowledged (urgent only).
@@ -213,6 +215,33 @@ class OutboundMessage(Base):
     claimed_until = Column(DateTime, nullable=True)
     provider_id = Column(String(64), nullable=True, index=True)
     delivered_at = Column(DateTime, nullable=True)
+
+
+class MoodCheckin(Base):
+    """A completed (or risk-stopped) mood check-in: raw answers, scores and the key version."""
+
+    __tablename__ = "mood_checkins"
+
+    id = Column(Integer, primary_key=True)
+    person_id = Column(String(32), ForeignKey("people.id"), nullable=False, index=True)
+    completed_at = Column(DateTime, nullable=False, default=utcnow)
+    answers = Column(Text, nullable=False)  # JSON: item -> raw answer
+    scores = Column(Text, nullable=False)  # JSON: one entry per instrument scored
+    outcome = Column(String(16), nullable=False)  # negative, positive or risk
+    scoring_key_version = Column(String(32), nullable=False)
+    escalation_id = Column(Integer, ForeignKey("escalations.id"), nullable=True)
+
+
+class MoodOffer(Base):
+    """A check-in offered at a Healthy Child Programme moment, so each is offered once."""
+
+    __tablename__ = "mood_offers"
+    __table_args__ = (UniqueConstraint("person_id", "moment", name="uq_mood_offer_moment"),)
+
+    id = Column(Integer, primary_key=True)
+    person_id = Column(String(32), ForeignKey("people.id"), nullable=False, index=True)
+    moment = Column(String(32), nullable=False)
+    offered_at = Column(DateTime, nullable=False, default=utcnow)
 
 
 class InboundReceipt(Base):

@@ -329,23 +329,51 @@ def test_sms_a_page_to_a_number_that_fails_for_good_cascades_to_the_team_lead(st
         assert "page_failed" in trail
 
 
-def test_sms_the_messages_of_a_turn_arrive_in_order_across_10_conversations(stack, providers):
+# Numbered answers by SMS up to the last question of a check-in that comes out positive:
+# mood check, yes, no, not at all, not at all, yes (help), then 8 PHQ-9 answers of "Several days".
+SMS_CHECKIN = ["mood check", "1", "2", "1", "1", "1"] + ["2"] * 8
+LAST_ANSWER = "1"  # PHQ-9 item 9: "Not at all"; the result comes as three messages
+
+
+def test_sms_three_messages_of_a_turn_arrive_in_order_across_10_conversations(
+    stack, providers
+):
     phones = [Phone(stack, providers) for _ in range(10)]
-    for phone in phones:  # into the sign-up form, where a crisis interrupts it
-        phone.text("sign up")
-
-    def crisis(phone: Phone) -> list[str]:
-        return phone.text("I can't go on, I want to end my life")
-
     with ThreadPoolExecutor(max_workers=10) as pool:
-        turns = list(pool.map(crisis, phones))
+        list(pool.map(lambda phone: [phone.text(t) for t in SMS_CHECKIN], phones))
+        turns = list(pool.map(lambda phone: phone.text(LAST_ANSWER), phones))
     for phone, replies in zip(phones, turns, strict=True):
-        outbox = [m for m in _outbox(stack, _person(stack, "sms", phone.number).id)
-                  if m.purpose == "reply"]
-        turn = outbox[-len(replies):]
-        assert len(replies) >= 2
-        assert replies == [m.body for m in turn], "the provider got them in outbox order"
-        assert "999" in replies[0], "the crisis reply comes first"
+        assert len(replies) == 3, replies
+        assert "Thank you for answering" in replies[0]
+        assert "health visitor" in replies[1] and "Talking Therapies" in replies[2]
+        outbox = [m.body for m in _outbox(stack, _person(stack, "sms", phone.number).id)]
+        assert outbox[-3:] == replies, "the provider got them in the order they were written"
+
+
+def test_a_scheduled_check_in_offer_reaches_the_phone_and_its_answer_starts_it(
+    stack, providers
+):
+    from schedules.jobs import offer_mood_checkins
+
+    phone = Phone(stack, providers)
+    phone.text("hi")
+    with session_scope(_db(stack)) as session:
+        person = session.execute(
+            select(Person).join(ChannelIdentity).where(ChannelIdentity.address == phone.number)
+        ).scalar_one()
+        person.registered_at = utcnow()
+        person.stage, person.baby_birth_date = "baby", local_today("Europe/London") - timedelta(
+            days=45)
+        conversation_id = person.conversation_id
+    token = (Path(stack.env["VAR_DIR"]) / "secrets" / "rasa_api_token").read_text().strip()
+    morning = utcnow().replace(hour=11, minute=0)
+    offered = offer_mood_checkins(_db(stack), stack.rasa_url, token, "Europe/London",
+                                  now=morning)
+    assert conversation_id in offered
+    (offer,) = phone.replies()
+    assert "short questions" in offer and "1 Yes, let's do it" in offer
+    started = " ".join(phone.text("1"))
+    assert "feeling down, depressed or hopeless" in started
 
 
 # --- Telegram ------------------------------------------------------------------------------
@@ -439,19 +467,26 @@ def test_telegram_malformed_updates_get_400(stack, providers):
     assert requests.post(url, data=b"{}", timeout=10).status_code == 403
 
 
-def test_telegram_the_messages_of_a_turn_arrive_in_order_across_10_chats(stack, providers):
+def test_telegram_three_messages_of_a_turn_arrive_in_order_across_10_chats(
+    stack, providers
+):
     chats = [Chat(stack, providers) for _ in range(10)]
-    for chat in chats:
-        chat.say("sign up")
+
+    def into_last_question(chat: Chat) -> None:
+        chat.say("mood check")
+        for title in ("Yes", "No", "Not at all", "Not at all", "Yes"):
+            chat.press(title)
+        for _ in range(8):
+            chat.press("Several days")
 
     with ThreadPoolExecutor(max_workers=10) as pool:
-        turns = list(pool.map(lambda c: c.say("i want to end it all tonight"), chats))
+        list(pool.map(into_last_question, chats))
+        turns = list(pool.map(lambda chat: chat.press("Not at all"), chats))
     for chat, replies in zip(chats, turns, strict=True):
-        outbox = [m for m in _outbox(stack, _person(stack, "telegram", str(chat.chat_id)).id)
-                  if m.purpose == "reply"]
-        assert len(replies) >= 2
-        assert replies == [m.body for m in outbox[-len(replies):]]
-        assert "999" in replies[0]
+        assert len(replies) == 3, replies
+        assert "Thank you for answering" in replies[0] and "Talking Therapies" in replies[2]
+        outbox = [m.body for m in _outbox(stack, _person(stack, "telegram", str(chat.chat_id)).id)]
+        assert outbox[-3:] == replies
 
 
 def test_a_proactive_message_reaches_the_phone_through_the_outbox(stack, providers):

@@ -84,3 +84,20 @@ def test_results_keep_raw_answers_and_the_key_version():
 def test_answers_that_cannot_be_scored_are_refused(name, answers, message):
     with pytest.raises(ScoringError, match=message):
         score(name, answers)
+
+
+def test_epds_wording_comes_from_the_services_file_and_scores_by_position(tmp_path):
+    from pathlib import Path
+
+    from bot.mood.epds import EpdsFileError, load_items
+
+    items = load_items(Path(__file__).parent.parent / "data" / "epds_test_items.yml")
+    assert len(items) == 10 and items[2].options[3] == "Option D"
+    # Choosing option D (position 3) everywhere: items 1, 2, 4 score 3, the reversed ones 0.
+    assert score("epds", [3] * 10).total == 9
+    broken = tmp_path / "epds.yml"
+    broken.write_text("items: [{text: only one, options: [a, b, c, d]}]")
+    with pytest.raises(EpdsFileError, match="list of 10"):
+        load_items(broken)
+    with pytest.raises(EpdsFileError, match="cannot read"):
+        load_items(tmp_path / "missing.yml")

@@ -47,7 +47,7 @@ def test_scheduler_registers_its_jobs():
     scheduler = build_scheduler()
     jobs_ = {job.id for job in scheduler.get_jobs()}
     assert jobs_ == {"heartbeat", "page_sweep", "outbox_sweep", "retention_purge",
-                     "receipt_purge"}
+                     "receipt_purge", "checkin_offers"}
 
 
 def test_provider_receipts_are_kept_only_as_long_as_retries_can_come(database_url):

@@ -1,0 +1,1 @@
+"""Perinatal mood check-ins: instruments, scoring and answers."""

@@ -60,8 +60,8 @@ class AskMoodQuestion(Action):
         return []
 
 
-for _slot in ALL_QUESTIONS:
-    type(f"Ask_{_slot}", (AskMoodQuestion,), {"slot": _slot})
+# Kept in a list: a class nothing refers to would be garbage-collected before Rasa finds it.
+ASK_ACTIONS = [type(f"Ask_{slot}", (AskMoodQuestion,), {"slot": slot}) for slot in ALL_QUESTIONS]
 
 
 class ValidateMoodCheckinForm(FormValidationAction):
@@ -88,6 +88,8 @@ def _validator(slot: str):
         self: ValidateMoodCheckinForm, value: Any, dispatcher: CollectingDispatcher,
         tracker: Tracker, domain: DomainDict,
     ) -> dict[str, Any]:
+        if isinstance(value, bool | int):  # read before (a resumed check-in is re-validated)
+            return {slot: value}
         answer = read(value) if isinstance(value, str) else None
         if answer is None:  # unclear: say so briefly; the form asks the question again
             dispatcher.utter_message(response=f"utter_checkin_unclear_{kind}")

@@ -41,20 +41,25 @@ def question(slot: str) -> tuple[str, str]:
     return spec["answer"], spec["items"][int(number) - 1]
 
 
+def _read(value: Any) -> int | None:
+    """A read answer (bool or 0-3); text not yet read counts as unanswered."""
+    return int(value) if isinstance(value, bool | int) else None
+
+
 def _answered(answers: Mapping[str, Any], slots: tuple[str, ...]) -> list[int] | None:
-    values = [answers.get(slot) for slot in slots]
-    return None if any(v is None for v in values) else [int(v) for v in values]
+    values = [_read(answers.get(slot)) for slot in slots]
+    return None if any(v is None for v in values) else values
 
 
 def questions_for(answers: Mapping[str, Any]) -> list[str]:
     """The questions this check-in asks, in order, given the answers so far."""
     slots = [*WHOOLEY, *GAD2]
-    if any(answers.get(slot) is True for slot in WHOOLEY):
+    if any(_read(answers.get(slot)) == 1 for slot in WHOOLEY):
         slots += [HELP, *PHQ9]
     gad2 = _answered(answers, GAD2)
     if gad2 is not None and score("gad2", gad2).positive:
         slots += GAD7_REST
-    if (answers.get(RISK_QUESTION) or 0) > 0:
+    if (_read(answers.get(RISK_QUESTION)) or 0) > 0:
         slots = slots[: slots.index(RISK_QUESTION) + 1]
     return slots
 

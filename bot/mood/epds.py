@@ -2,8 +2,9 @@
 
 The EPDS wording is RCPsych copyright and needs written permission to republish, by SMS or
 Telegram included, so none is shipped here: a service with permission supplies a YAML file of
-10 items, each with its text and its 4 options in printed order, read by `load_items`. Scoring (which
-items are reverse scored, thresholds, item 10) is in instruments.yml and bot.mood.scoring.
+10 items, each with its text and its 4 options in printed order, read by `load_items`.
+Scoring (which items are reverse scored, thresholds, item 10) is in instruments.yml and
+bot.mood.scoring.
 """
 
 from __future__ import annotations

@@ -82,7 +82,7 @@ def main() -> None:
         "--interface", settings.bind_host,
         "--port", str(settings.rasa_port),
         "--enable-api",
-        "--auth-token", settings.rasa_api_token,
+        f"--auth-token={settings.rasa_api_token}",  # a token may start with "-"
     ]
     rasa_main()
 

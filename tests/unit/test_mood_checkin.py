@@ -81,3 +81,8 @@ def test_recording_stores_raw_answers_scores_and_escalates_by_outcome(database_u
         assert (urgent.severity, urgent.category) == ("urgent", "suicide_self_harm")
         assert urgent.next_page_due_at is not None, "due for paging at once"
         assert urgent.trigger_text is None
+
+
+def test_answers_not_yet_read_count_as_unanswered():
+    raw = dict(CALM, mood_gad2_2="a few days", mood_whooley_1="yes")
+    assert questions_for(raw) == [*WHOOLEY, *GAD2]

@@ -40,7 +40,8 @@ def team_for(session: Session, person: Person | None) -> int | None:
 
 
 def as_dict(escalation: Escalation) -> dict:
-    """The API's view of an escalation: no message text, no contact details."""
+    """The API's view of an escalation (for staff): no message text, no contact details; the
+    summary a check-in left (its scores) is included."""
     def iso(value: datetime | None) -> str | None:
         return value.isoformat() + "Z" if value else None
 
@@ -49,6 +50,7 @@ def as_dict(escalation: Escalation) -> dict:
         "conversation_id": escalation.conversation_id,
         "severity": escalation.severity,
         "category": escalation.category,
+        "summary": escalation.summary,
         "status": escalation.status,
         "team_id": escalation.team_id,
         "created_at": iso(escalation.created_at),

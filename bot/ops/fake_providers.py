@@ -1166,16 +1166,14 @@ def main(argv: Iterable[str] | None = None) -> int:
                         on_message=_log_twilio)
     telegram = FakeTelegram(args.bot_token, port=args.telegram_port, on_message=_log_telegram)
     stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):  # set before anything is printed
+        signal.signal(stop_signal, lambda *_: stopping.set())
     with twilio, telegram:
         print("Fake Twilio and Telegram are running. Point the channels at them with:\n")
         for name, value in environment(twilio, telegram).items():
             print(f"export {name}={value}")
         print("\nOutgoing messages are logged below. Ctrl-C stops.", flush=True)
-        try:
-            while not stopping.wait(0.5):
-                pass
-        except KeyboardInterrupt:
+        while not stopping.wait(0.5):
             pass
     return 0
 

@@ -155,3 +155,35 @@ def test_free_text_answers_are_read_as_parents_write_them(stack, conversation):
     phq = [stored[f"mood_phq9_{i}"] for i in range(1, 10)]
     assert phq == [0, 2, 2, 3, 1, 3, 0, 1, 0]
     assert [stored[f"mood_gad7_{i}"] for i in range(3, 8)] == [2, 0, 1, 2, 3]
+
+
+def test_stop_mid_check_in_opts_out_and_carry_on_still_finishes_it(stack, conversation):
+    conversation.say("mood check")
+    _answer(conversation, "no", WHOOLEY_2)
+    assert "START" in conversation.say_text("STOP")
+    _answer(conversation, "carry on", WHOOLEY_2)
+    _answer(conversation, "no", GAD_1)
+    _answer(conversation, "not at all", GAD_2)
+    assert "Thank you for answering" in _answer(conversation, "not at all")
+    with session_scope(_db(stack)) as session:
+        person = session.execute(
+            select(Person).where(Person.conversation_id == conversation.sender)).scalar_one()
+        assert person.opted_out_at is not None, "STOP still stops proactive messages"
+
+
+def test_the_desk_api_shows_staff_the_check_in_summary(stack, conversation):
+    import requests
+
+    from tests.e2e.conftest import DESK_TOKEN
+
+    conversation.say("mood check")
+    for text in ("yes", "yes", "not at all", "not at all", "yes"):
+        conversation.say(text)
+    for _ in range(8):
+        conversation.say("several days")
+    conversation.say("not at all")
+    listed = requests.get(f"{stack.desk_url}/api/escalations",
+                          headers={"Authorization": f"Bearer {DESK_TOKEN}"}, timeout=10).json()
+    (mine,) = (e for e in listed["escalations"] if e["conversation_id"] == conversation.sender)
+    assert mine["category"] == "mood_checkin"
+    assert mine["summary"].startswith("Mood check-in") and "PHQ-9 8/27" in mine["summary"]

@@ -9,8 +9,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.services import outbox, paging_policy, settings
+from actions.services import checkins, outbox, paging_policy, settings
 from bot.escalation.paging import page_due
+from bot.mood.checkin import ALL_QUESTIONS
 
 PAUSE_MESSAGES = {
     "registration_form": "utter_paused_sign_up",
@@ -18,13 +19,17 @@ PAUSE_MESSAGES = {
 }
 
 
-def pause_form(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+def pause_form(dispatcher: CollectingDispatcher, tracker: Tracker,
+               announce: bool = True) -> list[EventType]:
     """Leave the active form, keeping its answers, so CARRY ON picks it up where it stopped."""
     events: list[EventType] = [ActiveLoop(None), SlotSet("requested_slot", None)]
     paused = tracker.active_loop.get("name")
+    if paused == "mood_checkin_form":  # kept beyond this session too
+        checkins().pause(tracker.sender_id,
+                         {slot: tracker.get_slot(slot) for slot in ALL_QUESTIONS})
     if paused:
         events.append(SlotSet("paused_form", paused))
-        if paused in PAUSE_MESSAGES:
+        if announce and paused in PAUSE_MESSAGES:
             dispatcher.utter_message(response=PAUSE_MESSAGES[paused])
     return events
 

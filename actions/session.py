@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.services import people
+from actions.services import checkins, people
 
 
 class ActionSessionStart(Action):
@@ -29,5 +29,9 @@ class ActionSessionStart(Action):
                 SlotSet("stage", profile.stage if profile.registered else None),
                 SlotSet("postcode_district", profile.postcode_district),
             ]
+            paused = checkins().paused_answers(tracker.sender_id)
+            if paused is not None:  # CARRY ON finishes a check-in paused in an earlier session
+                events.append(SlotSet("paused_form", "mood_checkin_form"))
+                events += [SlotSet(slot, value) for slot, value in paused.items()]
         events.append(ActionExecuted("action_listen"))
         return events

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.safety import pause_form
 from actions.services import people
 
 
@@ -26,12 +27,8 @@ class ActionOptOut(Action):
     ) -> list[EventType]:
         people().opt_out(tracker.sender_id)
         dispatcher.utter_message(response="utter_opted_out")
-        events: list[EventType] = [
-            ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("opted_out", True)
-        ]
-        if tracker.active_loop.get("name"):  # kept, so CARRY ON can finish it later
-            events.append(SlotSet("paused_form", tracker.active_loop["name"]))
-        return events
+        # A form it interrupted is kept, so CARRY ON can finish it later.
+        return [*pause_form(dispatcher, tracker, announce=False), SlotSet("opted_out", True)]
 
 
 class ActionOptIn(Action):

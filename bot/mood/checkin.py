@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import delete, select
+
 from bot.escalation.service import open_escalation
-from bot.mood.scoring import Score, instrument, score, scoring_key_version
+from bot.mood.scoring import Score, instrument, instruments, score, scoring_key_version
 from bot.people.service import find_person
 from bot.store import audit
 from bot.store.db import session_scope
@@ -30,6 +32,7 @@ ALL_QUESTIONS = (*WHOOLEY, *GAD2, HELP, *PHQ9, *GAD7_REST)
 RISK_QUESTION = PHQ9[-1]
 
 NEGATIVE, POSITIVE, RISK = "negative", "positive", "risk"
+PAUSED = "paused"
 
 
 def question(slot: str) -> tuple[str, str]:
@@ -132,10 +135,9 @@ class CheckinService:
                     "suicide_self_harm" if urgent else "mood_checkin",
                     summary=assessment.summary, actor="mood_checkin", now=now,
                 ).id
+            self._forget_paused(session, person.id)
             checkin = MoodCheckin(
-                person_id=person.id, completed_at=now,
-                answers=json.dumps({k: answers.get(k) for k in ALL_QUESTIONS
-                                    if answers.get(k) is not None}),
+                person_id=person.id, completed_at=now, answers=_answers_json(answers),
                 scores=json.dumps([s.as_dict() for s in assessment.scores]),
                 outcome=assessment.outcome, scoring_key_version=scoring_key_version(),
                 escalation_id=escalation_id,
@@ -145,3 +147,41 @@ class CheckinService:
             audit.record(session, "mood_checkin", "checkin_completed", "mood_checkin",
                          checkin.id, outcome=assessment.outcome)
         return Outcome(assessment.outcome, escalation_id)
+
+    def pause(self, conversation_id: str, answers: Mapping[str, Any],
+              now: datetime | None = None) -> None:
+        """Keep the answers so far, so the check-in can be finished in a later session."""
+        with session_scope(self.database_url) as session:
+            person = find_person(session, conversation_id)
+            self._forget_paused(session, person.id)
+            session.add(MoodCheckin(
+                person_id=person.id, completed_at=now or utcnow(),
+                answers=_answers_json(answers), scores="[]", outcome=PAUSED,
+                scoring_key_version=scoring_key_version(),
+            ))
+
+    def paused_answers(self, conversation_id: str,
+                       now: datetime | None = None) -> dict[str, Any] | None:
+        """The answers of a check-in paused recently enough to finish, if there is one."""
+        since = (now or utcnow()) - timedelta(days=instruments()["resume_within_days"])
+        with session_scope(self.database_url) as session:
+            person = find_person(session, conversation_id, create=False)
+            if person is None:
+                return None
+            paused = session.execute(
+                select(MoodCheckin.answers).where(
+                    MoodCheckin.person_id == person.id, MoodCheckin.outcome == PAUSED,
+                    MoodCheckin.completed_at >= since)
+            ).scalar_one_or_none()
+        return None if paused is None else json.loads(paused)
+
+    @staticmethod
+    def _forget_paused(session, person_id: str) -> None:
+        session.execute(delete(MoodCheckin).where(MoodCheckin.person_id == person_id,
+                                                  MoodCheckin.outcome == PAUSED))
+
+
+def _answers_json(answers: Mapping[str, Any]) -> str:
+    """Only read answers (bool or 0-3) are kept, never text still waiting to be read."""
+    return json.dumps({k: answers[k] for k in ALL_QUESTIONS
+                       if isinstance(answers.get(k), bool | int)})

@@ -187,3 +187,17 @@ def test_the_desk_api_shows_staff_the_check_in_summary(stack, conversation):
     (mine,) = (e for e in listed["escalations"] if e["conversation_id"] == conversation.sender)
     assert mine["category"] == "mood_checkin"
     assert mine["summary"].startswith("Mood check-in") and "PHQ-9 8/27" in mine["summary"]
+
+
+def test_a_paused_check_in_can_be_finished_in_a_later_session(stack, conversation):
+    conversation.say("mood check")
+    _answer(conversation, "no", WHOOLEY_2)
+    _answer(conversation, "nope", GAD_1)
+    assert "CARRY ON" in _answer(conversation, "later")
+    conversation.say("/session_start")  # what an hour's silence does
+    _answer(conversation, "carry on", GAD_1)
+    _answer(conversation, "not at all", GAD_2)
+    assert "Thank you for answering" in _answer(conversation, "not at all")
+    (checkin,) = _checkins(stack, conversation.sender)
+    assert json.loads(checkin.answers) == {"mood_whooley_1": False, "mood_whooley_2": False,
+                                           "mood_gad2_1": 0, "mood_gad2_2": 0}

@@ -86,3 +86,18 @@ def test_recording_stores_raw_answers_scores_and_escalates_by_outcome(database_u
 def test_answers_not_yet_read_count_as_unanswered():
     raw = dict(CALM, mood_gad2_2="a few days", mood_whooley_1="yes")
     assert questions_for(raw) == [*WHOOLEY, *GAD2]
+
+
+def test_a_paused_check_in_is_kept_for_two_weeks_and_cleared_when_finished(database_url):
+    from datetime import datetime, timedelta
+
+    service = CheckinService(database_url)
+    paused_at = datetime(2026, 11, 1, 10, 0)
+    service.pause("c-pause", {"mood_whooley_1": True, "mood_whooley_2": "unread text"},
+                  now=paused_at)
+    assert service.paused_answers("c-pause", now=paused_at + timedelta(days=13)) == {
+        "mood_whooley_1": True}
+    assert service.paused_answers("c-pause", now=paused_at + timedelta(days=15)) is None
+    assert service.paused_answers("c-nobody") is None
+    service.record("c-pause", CALM, now=paused_at + timedelta(days=1))
+    assert service.paused_answers("c-pause", now=paused_at + timedelta(days=2)) is None

@@ -21,7 +21,7 @@ from bot.ops.safety_eval import SETS, load_messages
 from bot.safety.detector import LEXICON_FILE, lexicon_features, pattern_detector
 
 CRISIS, NEAR_MISS = SETS["development"]
-ORDINARY = (PROJECT_ROOT / "nlu_data").rglob("nlu*.yml")
+NLU_DATA = PROJECT_ROOT / "nlu_data"
 MIN_WEIGHT = 0.05
 
 
@@ -29,7 +29,7 @@ def _ordinary_texts() -> list[str]:
     from rasa.shared.nlu.training_data.loading import load_data
 
     texts = []
-    for path in ORDINARY:
+    for path in sorted(NLU_DATA.rglob("nlu*.yml")):  # afresh each build, in a fixed order
         texts += [e.get("text") for e in load_data(str(path)).intent_examples]
     return texts
 

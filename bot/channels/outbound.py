@@ -100,6 +100,14 @@ class Recipient:
     id: str
     channel: str
 
+    def rows(self) -> tuple:
+        """Conditions that select this recipient's outbox rows."""
+        return (
+            OutboundMessage.recipient_type == self.type,
+            OutboundMessage.recipient_id == self.id,
+            OutboundMessage.channel == self.channel,
+        )
+
 
 _background = ThreadPoolExecutor(max_workers=16, thread_name_prefix="outbox")
 
@@ -127,14 +135,15 @@ class Outbox:
         status: str = QUEUED,
     ) -> OutboundMessage:
         """Store a message in the caller's transaction; `drain` sends it after the commit."""
+        stored_buttons = buttons_json(buttons)
         message = OutboundMessage(
             recipient_type=recipient_type,
             recipient_id=str(recipient_id),
             channel=channel or "outbox",
             purpose=purpose,
             body=body,
-            buttons=buttons_json(buttons),
-            choices_open=bool(buttons_json(buttons)),
+            buttons=stored_buttons,
+            choices_open=stored_buttons is not None,
             escalation_id=escalation_id,
             status=status,
             attempts=0,
@@ -199,12 +208,7 @@ class Outbox:
         with session_scope(self.database_url) as session:
             head = session.execute(
                 select(OutboundMessage)
-                .where(
-                    OutboundMessage.recipient_type == recipient.type,
-                    OutboundMessage.recipient_id == recipient.id,
-                    OutboundMessage.channel == recipient.channel,
-                    OutboundMessage.status.in_(PENDING),
-                )
+                .where(*recipient.rows(), OutboundMessage.status.in_(PENDING))
                 .order_by(OutboundMessage.id)
                 .limit(1)
             ).scalar_one_or_none()
@@ -287,12 +291,8 @@ class Outbox:
 
     def _address(self, session: Session, message: OutboundMessage) -> str | None:
         if message.recipient_type == "person":
-            return session.execute(
-                select(ChannelIdentity.address).where(
-                    ChannelIdentity.person_id == message.recipient_id,
-                    ChannelIdentity.channel == message.channel,
-                )
-            ).scalar_one_or_none()
+            identity = _identity(session, message)
+            return None if identity is None else identity.address
         if message.recipient_type == "staff":
             staff = session.get(Staff, int(message.recipient_id))
             if staff is not None and staff.page_channel == message.channel:
@@ -303,18 +303,23 @@ class Outbox:
         return None
 
 
+def _identity(session: Session, message: OutboundMessage) -> ChannelIdentity | None:
+    """Where a message to a person goes on its channel."""
+    return session.execute(
+        select(ChannelIdentity).where(
+            ChannelIdentity.person_id == message.recipient_id,
+            ChannelIdentity.channel == message.channel,
+        )
+    ).scalar_one_or_none()
+
+
 def mark_unreachable(session: Session, message: OutboundMessage, reason: str,
                      now: datetime) -> None:
     """Remember that a contact cannot be reached, so the desk shows it and paging skips it."""
     if message.recipient_type == "person":
-        identity = session.execute(
-            select(ChannelIdentity).where(
-                ChannelIdentity.person_id == message.recipient_id,
-                ChannelIdentity.channel == message.channel,
-            )
-        ).scalar_one_or_none()
+        identity = _identity(session, message)
         if identity is not None:
-            identity.unreachable_at, identity.unreachable_reason = now, reason[:120]
+            identity.mark_unreachable(reason, now)
     elif message.recipient_type == "staff":
         staff = session.get(Staff, int(message.recipient_id))
         if staff is not None:

@@ -105,10 +105,7 @@ def release_more(outbox: Outbox, contact: Contact) -> bool:
     with session_scope(outbox.database_url) as session:
         waiting = session.execute(
             select(OutboundMessage)
-            .where(OutboundMessage.recipient_type == "person",
-                   OutboundMessage.recipient_id == contact.person_id,
-                   OutboundMessage.channel == CHANNEL,
-                   OutboundMessage.status == MORE)
+            .where(*contact.recipient.rows(), OutboundMessage.status == MORE)
             .order_by(OutboundMessage.id.desc())
             .limit(1)
         ).scalar_one_or_none()

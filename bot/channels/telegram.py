@@ -180,9 +180,9 @@ def set_reachable(database_url: str, address: str, reachable: bool) -> None:
         if identity is None:
             return
         if reachable:
-            identity.unreachable_at = identity.unreachable_reason = None
+            identity.mark_reachable()
         else:
-            identity.unreachable_at, identity.unreachable_reason = utcnow(), "blocked the bot"
+            identity.mark_unreachable("blocked the bot", utcnow())
 
 
 def parse_update(body: bytes) -> Update:

@@ -108,7 +108,7 @@ def take_choice(database_url: str, contact: Contact, text: str,
     with session_scope(database_url) as session:
         offered = session.execute(
             select(OutboundMessage)
-            .where(*_rows_of(contact), OutboundMessage.choices_open.is_(True),
+            .where(*contact.recipient.rows(), OutboundMessage.choices_open.is_(True),
                    OutboundMessage.status.not_in((MORE, SUPERSEDED)))
             .order_by(OutboundMessage.id.desc())
             .limit(1)
@@ -116,7 +116,7 @@ def take_choice(database_url: str, contact: Contact, text: str,
         if offered is None:
             return text
         session.execute(
-            update(OutboundMessage).where(*_rows_of(contact),
+            update(OutboundMessage).where(*contact.recipient.rows(),
                                           OutboundMessage.choices_open.is_(True))
             .values(choices_open=False).execution_options(synchronize_session=False)
         )
@@ -138,14 +138,6 @@ def pressed_choice(database_url: str, contact: Contact, message_id: int, index: 
         return buttons[index].payload
 
 
-def _rows_of(contact: Contact) -> tuple:
-    return (
-        OutboundMessage.recipient_type == "person",
-        OutboundMessage.recipient_id == contact.person_id,
-        OutboundMessage.channel == contact.channel,
-    )
-
-
 def queue_parts(outbox: Outbox, recipient: Recipient, parts: list[Part],
                 purpose: str = "reply") -> None:
     """Commit a message's parts to the outbox; a new MORE part replaces any older one."""
@@ -153,10 +145,7 @@ def queue_parts(outbox: Outbox, recipient: Recipient, parts: list[Part],
         if any(part.status == MORE for part in parts):
             session.execute(
                 update(OutboundMessage)
-                .where(OutboundMessage.recipient_type == recipient.type,
-                       OutboundMessage.recipient_id == recipient.id,
-                       OutboundMessage.channel == recipient.channel,
-                       OutboundMessage.status == MORE)
+                .where(*recipient.rows(), OutboundMessage.status == MORE)
                 .values(status=SUPERSEDED).execution_options(synchronize_session=False)
             )
         for part in parts:

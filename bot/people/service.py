@@ -52,8 +52,7 @@ def person_for_address(session: Session, channel: str, address: str) -> Person:
         )
     ).scalar_one_or_none()
     if identity is not None:
-        if identity.unreachable_at is not None:
-            identity.unreachable_at = identity.unreachable_reason = None
+        identity.mark_reachable()
         return identity.person
     person = Person(conversation_id=f"{channel}-{new_id()}", stage="unknown")
     session.add(person)

@@ -133,6 +133,12 @@ class ChannelIdentity(Base):
 
     person = relationship("Person", back_populates="identities")
 
+    def mark_unreachable(self, reason: str, now: datetime) -> None:
+        self.unreachable_at, self.unreachable_reason = now, reason[:120]
+
+    def mark_reachable(self) -> None:
+        self.unreachable_at = self.unreachable_reason = None
+
 
 class Consent(Base):
     """Each yes or no to the privacy notice, with the notice version the person saw."""

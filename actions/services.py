@@ -7,6 +7,7 @@ from functools import lru_cache
 from bot.channels.outbound import Outbox, configured_outbox
 from bot.config import Settings, get_settings
 from bot.escalation.paging import PagingPolicy, default_policy
+from bot.growth.service import GrowthService
 from bot.mood.checkin import CheckinService
 from bot.people.service import PeopleService
 
@@ -34,3 +35,8 @@ def outbox() -> Outbox:
 @lru_cache(maxsize=1)
 def checkins() -> CheckinService:
     return CheckinService(settings().database_url)
+
+
+@lru_cache(maxsize=1)
+def growth() -> GrowthService:
+    return GrowthService(settings().database_url)

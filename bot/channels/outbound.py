@@ -33,9 +33,18 @@ from sqlalchemy.orm import Session
 
 from bot.store import audit
 from bot.store.db import session_scope
-from bot.store.models import ChannelIdentity, Escalation, OutboundMessage, Staff, utcnow
+from bot.store.models import (
+    ChannelIdentity,
+    Escalation,
+    OutboundImage,
+    OutboundMessage,
+    Staff,
+    utcnow,
+)
 
 logger = logging.getLogger(__name__)
+# Actions store a picture with `store_image` and put this reference in a Rasa message's image.
+IMAGE_SCHEME = "outbound-image:"
 
 QUEUED, RETRYING, SENDING = "queued", "retrying", "sending"
 SENT, DELIVERED, FAILED, HELD = "sent", "delivered", "failed", "held"
@@ -64,6 +73,16 @@ class Delivery:
     address: str
     body: str
     buttons: tuple[Button, ...] = ()
+    image: bytes | None = None  # a PNG to send with the body as its caption
+
+
+def store_image(database_url: str, data: bytes, media_type: str = "image/png") -> str:
+    """Keep a picture for a message about to be sent; returns its reference for Rasa."""
+    with session_scope(database_url) as session:
+        image = OutboundImage(media_type=media_type, data=data)
+        session.add(image)
+        session.flush()
+        return f"{IMAGE_SCHEME}{image.id}"
 
 
 class SendError(Exception):
@@ -133,6 +152,7 @@ class Outbox:
         buttons: Iterable[Button] = (),
         escalation_id: int | None = None,
         status: str = QUEUED,
+        image_id: int | None = None,
     ) -> OutboundMessage:
         """Store a message in the caller's transaction; `drain` sends it after the commit."""
         stored_buttons = buttons_json(buttons)
@@ -146,6 +166,7 @@ class Outbox:
             choices_open=stored_buttons is not None,
             escalation_id=escalation_id,
             status=status,
+            image_id=image_id,
             attempts=0,
             created_at=self.clock(),
         )
@@ -238,7 +259,8 @@ class Outbox:
                 logger.info("outbox: message %s held (no %s)", head.id,
                             "provider" if sender is None else "address")
                 return 0.0
-            return Delivery(head.id, head.channel, address, head.body, buttons_of(head))
+            image = session.get(OutboundImage, head.image_id).data if head.image_id else None
+            return Delivery(head.id, head.channel, address, head.body, buttons_of(head), image)
 
     def _send(self, delivery: Delivery) -> None:
         """Call the provider outside any transaction, then record what happened."""

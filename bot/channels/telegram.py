@@ -51,6 +51,7 @@ from bot.channels.turn import (
     buttons_from,
     channel_text,
     converse,
+    image_id_from,
     pressed_choice,
     send_now,
     take_in,
@@ -65,6 +66,7 @@ CHANNEL = "telegram"
 WEBHOOK_PATH = "/webhooks/telegram/webhook"
 MAX_BODY_BYTES = 256 * 1024
 MAX_TEXT = 4096  # Telegram's limit for one message
+MAX_CAPTION = 1024  # and for the caption of a photo
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _START_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -80,10 +82,14 @@ class TelegramOutput(OutboxOutputChannel):
     def render(self, message: dict[str, Any]) -> list[Part]:
         text = str(message.get("text") or "").strip()
         buttons = buttons_from(message)
+        image_id = image_id_from(message)
+        if image_id is not None and len(text) <= MAX_CAPTION:
+            return [Part(text, buttons, image_id=image_id)]
         if not text:
             return []
         chunks = split_long(text, MAX_TEXT)
-        return [Part(chunk) for chunk in chunks[:-1]] + [Part(chunks[-1], buttons)]
+        parts = [Part(chunk) for chunk in chunks[:-1]] + [Part(chunks[-1], buttons)]
+        return parts + ([Part("", image_id=image_id)] if image_id is not None else [])
 
 
 def split_long(text: str, limit: int) -> list[str]:
@@ -151,9 +157,15 @@ class TelegramSender:
                 [InlineKeyboardButton(button.title, callback_data=f"{delivery.message_id}:{i}")]
                 for i, button in enumerate(delivery.buttons)
             ])
+        chat_id = int(delivery.address)
         try:
-            sent: Message = self.runner.run(lambda bot: bot.send_message(
-                chat_id=int(delivery.address), text=delivery.body, reply_markup=markup))
+            if delivery.image is not None:
+                sent: Message = self.runner.run(lambda bot: bot.send_photo(
+                    chat_id=chat_id, photo=delivery.image, caption=delivery.body or None,
+                    reply_markup=markup))
+            else:
+                sent = self.runner.run(lambda bot: bot.send_message(
+                    chat_id=chat_id, text=delivery.body, reply_markup=markup))
         except TelegramError as error:
             raise send_error(error) from error
         return str(sent.message_id)

@@ -27,6 +27,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.channels.outbound import (
+    IMAGE_SCHEME,
     MORE,
     QUEUED,
     SUPERSEDED,
@@ -72,6 +73,14 @@ class Part:
     body: str
     buttons: tuple[Button, ...] = ()
     status: str = QUEUED
+    image_id: int | None = None
+
+
+def image_id_from(message: dict[str, Any]) -> int | None:
+    """The stored picture a Rasa message carries (`image="outbound-image:<id>"`), if any."""
+    image = str(message.get("image") or "")
+    number = image.removeprefix(IMAGE_SCHEME)
+    return int(number) if image.startswith(IMAGE_SCHEME) and number.isdigit() else None
 
 
 def buttons_from(message: dict[str, Any]) -> tuple[Button, ...]:
@@ -151,7 +160,7 @@ def queue_parts(outbox: Outbox, recipient: Recipient, parts: list[Part],
         for part in parts:
             outbox.queue(session, recipient_type=recipient.type, recipient_id=recipient.id,
                          channel=recipient.channel, purpose=purpose, body=part.body,
-                         buttons=part.buttons, status=part.status)
+                         buttons=part.buttons, status=part.status, image_id=part.image_id)
 
 
 async def send_now(outbox: Outbox, recipient: Recipient, parts: list[Part]) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from bot.desk.tokens import authenticate
 from bot.escalation.service import STATUSES, EscalationError, EscalationService
+from bot.growth.centiles import LENGTH, WEIGHT
+from bot.growth.service import GrowthError, GrowthService
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_LIMIT = 200
@@ -98,3 +100,40 @@ def acknowledge(escalation_id: int):
 @token_required
 def resolve(escalation_id: int):
     return _transition(escalation_id, "resolve")
+
+
+def _growth() -> GrowthService:
+    return GrowthService(current_app.config["DATABASE_URL"])
+
+
+@bp.get("/growth")
+@token_required
+def growth_of_person():
+    """A person's children with every measurement (superseded ones marked), for the desk."""
+    conversation_id = request.args.get("conversation_id") or ""
+    if not conversation_id:
+        return _error("conversation_id is required", 400)
+    team_id = _growth().team_of(conversation_id)
+    if g.caller.team_id is not None and team_id != g.caller.team_id:
+        return _error("this person belongs to another team", 403)
+    return jsonify({"conversation_id": conversation_id,
+                    "children": _growth().for_staff(conversation_id)})
+
+
+@bp.get("/growth/children/<int:child_id>/chart.png")
+@token_required
+def growth_chart(child_id: int):
+    kind = request.args.get("kind", WEIGHT)
+    if kind not in (WEIGHT, LENGTH):
+        return _error(f"kind must be {WEIGHT} or {LENGTH}", 400)
+    service = _growth()
+    try:
+        team_id = service.team_of_child(child_id)
+        if g.caller.team_id is not None and team_id != g.caller.team_id:
+            return _error("this child belongs to another team", 403)
+        png = service.chart(child_id, kind)
+    except GrowthError as error:
+        return _error(str(error), 404)
+    response = Response(png, mimetype="image/png")
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -244,6 +244,46 @@ def risk_detector_speed(rounds: int = 3) -> dict:
     return {"msgs_per_s": round(best), "ms_per_message": round(1000 / best, 4)}
 
 
+GROWTH_MESSAGES = [
+    "Ava weighed 6.2kg today",
+    "14lb 3oz at clinic yesterday",
+    "she's 63.5cm long now",
+    "weighed her at home 6,35 kg on monday",
+    "Ava 6400g on 3/11",
+]
+
+
+def growth_check_ms(rounds: int = 600) -> dict:
+    """In-process: read one measurement message, assess it with rcpchgrowth (corrected for
+    gestation) and run the health visitor flags against a child's earlier entries."""
+    from datetime import date, timedelta
+
+    from bot.growth.centiles import ChildFacts, assess
+    from bot.growth.flags import Point, growth_flags
+    from bot.growth.parsing import read_measurement
+
+    today = date(2026, 11, 24)
+    child = ChildFacts("female", today - timedelta(days=130), 36, 2)
+    history = [
+        Point("weight", child.birth_date, 2.9, -0.4),
+        *(Point("weight", child.birth_date + timedelta(days=d), 3.0 + d / 40, -0.2)
+          for d in (14, 42, 70, 98)),
+        Point("length", child.birth_date + timedelta(days=98), 60.0, 0.1),
+    ]
+    timings = []
+    for index in range(rounds):
+        text = GROWTH_MESSAGES[index % len(GROWTH_MESSAGES)]
+        started = time.perf_counter()
+        reading = read_measurement(text, today, ["Ava"])
+        for quantity in reading.quantities:
+            day = reading.observed_on or today
+            result = assess(child, quantity.kind, quantity.value, day)
+            growth_flags(child, history,
+                         Point(quantity.kind, day, result.value, result.sds), 2.9)
+        timings.append((time.perf_counter() - started) * 1000)
+    return summary(timings[len(GROWTH_MESSAGES):])
+
+
 def rss_mb(stack: Stack) -> dict:
     sizes = {}
     for name, process in stack.processes.items():
@@ -378,6 +418,9 @@ def print_table(result: dict) -> None:
         print(f"  webhook_to_send_ms {channel:<8} c10 p50 {timing['p50']}  p95 {timing['p95']}")
     print(f"  risk detector {result['risk_detector_msgs_per_s']} msgs/s (one core), "
           f"{result['risk_detector_ms_per_turn']} ms per message")
+    growth = result["growth_check_ms"]
+    print(f"  growth parse+centile+flags ms p50 {growth['p50']}  p95 {growth['p95']} "
+          "(goal p95 < 3)")
     scaled = result.get("scaled")
     if isinstance(scaled, dict) and "turn_ms" in scaled:
         s = scaled["turn_ms"]
@@ -412,6 +455,7 @@ def main() -> None:
     speed = risk_detector_speed()
     result["risk_detector_msgs_per_s"] = speed["msgs_per_s"]
     result["risk_detector_ms_per_turn"] = speed["ms_per_message"]
+    result["growth_check_ms"] = growth_check_ms()
 
     pg = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
     redis_url = os.environ.get("BENCH_REDIS_URL") or os.environ.get("TEST_REDIS_URL")

@@ -623,12 +623,14 @@ _TELEGRAM_DESCRIPTIONS = {
     502: "Bad Gateway",
 }
 MAX_TELEGRAM_TEXT = 4096
+MAX_TELEGRAM_CAPTION = 1024
+MAX_TELEGRAM_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_CALLBACK_DATA_BYTES = 64
 # Telegram matches method names without regard to case; the fake answers to these spellings.
 _TELEGRAM_METHODS = {
     name.lower(): name
     for name in (
-        "getMe", "sendMessage", "answerCallbackQuery", "editMessageReplyMarkup",
+        "getMe", "sendMessage", "sendPhoto", "answerCallbackQuery", "editMessageReplyMarkup",
         "setWebhook", "getWebhookInfo", "deleteWebhook",
     )
 }
@@ -662,9 +664,9 @@ def _parse_multipart(content_type: str, body: bytes) -> dict[str, Any]:
         payload = part.get_payload(decode=True) or b""
         filename = part.get_filename()
         if filename is not None:
-            # Uploads are recorded by shape only; tests assert that a file went, not its bytes.
+            # Uploads keep their bytes, so a test can open the picture that was sent.
             params[name] = {"filename": filename, "content_type": part.get_content_type(),
-                            "size": len(payload)}
+                            "size": len(payload), "data": payload}
         else:
             params[name] = payload.decode(part.get_content_charset() or "utf-8")
     return params
@@ -835,11 +837,17 @@ class FakeTelegram(_FakeProvider):
     def _api_getMe(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:  # noqa: N802
         return self._ok(self.bot_user)
 
-    def _api_sendMessage(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:  # noqa: N802
+    def _next_failure(self) -> tuple[int, dict[str, Any]] | None:
         with self._lock:
             if self._failures:
                 status, description, retry_after = self._failures.popleft()
                 return status, telegram_error(status, description, retry_after)
+        return None
+
+    def _api_sendMessage(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:  # noqa: N802
+        failure = self._next_failure()
+        if failure is not None:
+            return failure
         chat_id, text = params.get("chat_id"), params.get("text")
         if not isinstance(chat_id, int):
             return 400, telegram_error(400, "Bad Request: chat not found")
@@ -847,6 +855,31 @@ class FakeTelegram(_FakeProvider):
             return 400, telegram_error(400, "Bad Request: message text is empty")
         if not params.get("parse_mode") and len(text) > MAX_TELEGRAM_TEXT:
             return 400, telegram_error(400, "Bad Request: message is too long")
+        return self._deliver(chat_id, params, {"text": text})
+
+    def _api_sendPhoto(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:  # noqa: N802
+        """A photo uploaded as a file (the assistant never sends links to pictures)."""
+        failure = self._next_failure()
+        if failure is not None:
+            return failure
+        chat_id, photo = params.get("chat_id"), params.get("photo")
+        caption = params.get("caption") or ""
+        if not isinstance(chat_id, int):
+            return 400, telegram_error(400, "Bad Request: chat not found")
+        if not isinstance(photo, dict) or not photo.get("size"):
+            return 400, telegram_error(400, "Bad Request: there is no photo in the request")
+        if photo["size"] > MAX_TELEGRAM_PHOTO_BYTES:
+            return 400, telegram_error(400, "Bad Request: file is too big")
+        if len(caption) > MAX_TELEGRAM_CAPTION:
+            return 400, telegram_error(400, "Bad Request: message caption is too long")
+        return self._deliver(chat_id, params, {
+            "caption": caption, "photo": photo["data"],
+            "photo_content_type": photo["content_type"],
+        })
+
+    def _deliver(self, chat_id: int, params: dict[str, Any],
+                 content: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """Record a sent message (text, or a photo with its caption) the way Telegram would."""
         markup = params.get("reply_markup")
         if markup is not None and not isinstance(markup, dict):
             return 400, telegram_error(400, "Bad Request: can't parse reply keyboard markup JSON "
@@ -863,18 +896,28 @@ class FakeTelegram(_FakeProvider):
                 "from": self.bot_user,
                 "chat": self._chat(chat_id),
                 "date": int(time.time()),
-                "text": text,
             }
+            if "photo" in content:
+                unique = f"photo{message_id}"
+                message["photo"] = [{"file_id": unique, "file_unique_id": unique,
+                                     "width": 0, "height": 0,
+                                     "file_size": len(content["photo"])}]
+                if content["caption"]:
+                    message["caption"] = content["caption"]
+            else:
+                message["text"] = content["text"]
             if markup:
                 message["reply_markup"] = markup
             self._sent[(chat_id, message_id)] = message
+        # A photo's caption is what the person reads with it, so it is recorded as its text.
         self._record_message({
             "chat_id": chat_id,
-            "text": text,
+            "text": content.get("text", content.get("caption")),
             "reply_markup": markup or None,
             "parse_mode": params.get("parse_mode"),
             "message_id": message_id,
             "received_at": time.perf_counter(),
+            **{key: content[key] for key in ("photo", "photo_content_type") if key in content},
         })
         return self._ok(message)
 

@@ -62,7 +62,7 @@ def person_for_address(session: Session, channel: str, address: str) -> Person:
     return person
 
 
-def _latest_consent(session: Session, person_id: str) -> Consent | None:
+def latest_consent(session: Session, person_id: str) -> Consent | None:
     return session.execute(
         select(Consent)
         .where(Consent.person_id == person_id)
@@ -82,7 +82,7 @@ class PeopleService:
             person = find_person(session, conversation_id, create=False)
             if person is None:
                 return None
-            consent = _latest_consent(session, person.id)
+            consent = latest_consent(session, person.id)
             return Profile(
                 registered=person.registered_at is not None,
                 consent_given=bool(consent and consent.given),
@@ -106,7 +106,7 @@ class PeopleService:
         """Save the registration answers; only called after consent was given."""
         with session_scope(self.database_url) as session:
             person = find_person(session, conversation_id)
-            consent = _latest_consent(session, person.id)
+            consent = latest_consent(session, person.id)
             if consent is None or not consent.given:
                 raise PermissionError("registration needs consent first")
             person.stage = stage.kind

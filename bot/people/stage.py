@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.dates import TODAY_WORDS, YESTERDAY_WORDS, explicit_date
+
 PREGNANCY_DAYS = 280
 # A due date may be up to 42 weeks ahead; a baby is in scope until 1,000 days after conception
 # (about the second birthday), with a little slack so a late reply is not refused.
@@ -19,34 +21,6 @@ MAX_BABY_AGE_DAYS = 2 * 366 + 31
 # A due date that has just passed is still a pregnancy (babies come up to 2 weeks late).
 OVERDUE_GRACE_DAYS = 14
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_MONTH = r"(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_ORD = r"(?:st|nd|rd|th)?"
-
-_NUMERIC = re.compile(r"\b(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{2}|\d{4}))?\b")
-_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MONTH}(?:,?\s+(\d{{4}}))?\b", re.I)
-_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}}){_ORD}(?:,?\s+(\d{{4}}))?\b", re.I)
 _WEEKS_PREGNANT = re.compile(
     r"\b(\d{1,2})\s*(?:\+\s*\d\s*)?(?:weeks?|wks?|w)\b(?!\s*old)"
     r"|\bweek\s+(\d{1,2})\b",
@@ -59,8 +33,6 @@ _PLANNING = re.compile(
 )
 _BORN_WORDS = re.compile(r"\b(born|birth|arrived|had\s+(?:her|him|them|my|the)|dob|old)\b", re.I)
 _DUE_WORDS = re.compile(r"\b(due|edd|expect|pregnant|weeks?)\b", re.I)
-_TODAY = re.compile(r"\b(today|tonight|this morning)\b", re.I)
-_YESTERDAY = re.compile(r"\byesterday\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -80,27 +52,6 @@ class Stage:
         if self.kind != "baby" or self.birth_date is None:
             return None
         return (today - self.birth_date).days
-
-
-def _explicit_date(text: str) -> tuple[date | None, bool]:
-    """A date written in the text, and whether its year was given."""
-    patterns = ((_ISO, "ymd"), (_NUMERIC, "dmy"), (_DAY_MONTH, "dmy"), (_MONTH_DAY, "mdy"))
-    for pattern, order in patterns:
-        match = pattern.search(text)
-        if not match:
-            continue
-        groups = dict(zip(order, match.groups(), strict=False))
-        month_raw = groups["m"]
-        month = _MONTHS[month_raw.lower()] if month_raw.isalpha() else int(month_raw)
-        year_raw = groups.get("y")
-        year = int(year_raw) if year_raw else 0
-        if year and year < 100:
-            year += 2000
-        try:
-            return date(year or 2000, month, int(groups["d"])), bool(year_raw)
-        except ValueError:
-            return None, False
-    return None, False
 
 
 def _place_in_year(day: date, today: date, prefer_past: bool | None) -> date | None:
@@ -142,12 +93,12 @@ def parse_stage(text: str, today: date) -> Stage | None:
     if born_hint != due_hint:
         prefer_past = born_hint
 
-    if _TODAY.search(text) and born_hint:
+    if TODAY_WORDS.search(text) and born_hint:
         return Stage("baby", birth_date=today)
-    if _YESTERDAY.search(text) and born_hint:
+    if YESTERDAY_WORDS.search(text) and born_hint:
         return Stage("baby", birth_date=today - timedelta(days=1))
 
-    day, has_year = _explicit_date(text)
+    day, has_year = explicit_date(text)
     if day is not None:
         if not has_year:
             day = _place_in_year(day, today, prefer_past)

@@ -15,9 +15,11 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -221,6 +223,60 @@ class OutboundMessage(Base):
     claimed_until = Column(DateTime, nullable=True)
     provider_id = Column(String(64), nullable=True, index=True)
     delivered_at = Column(DateTime, nullable=True)
+    # A picture sent with the text (a growth chart on Telegram); SMS never carries one.
+    image_id = Column(Integer, ForeignKey("outbound_images.id"), nullable=True)
+
+
+class OutboundImage(Base):
+    """A picture made for one message, kept as sent so a retry sends the same picture."""
+
+    __tablename__ = "outbound_images"
+
+    id = Column(Integer, primary_key=True)
+    media_type = Column(String(32), nullable=False)
+    data = Column(LargeBinary, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+
+
+class Child(Base):
+    """A child a parent told us about; twins are two rows. Gestation corrects their centiles."""
+
+    __tablename__ = "children"
+
+    id = Column(Integer, primary_key=True)
+    person_id = Column(String(32), ForeignKey("people.id"), nullable=False, index=True)
+    name = Column(String(40), nullable=False)
+    sex = Column(String(8), nullable=False)
+    birth_date = Column(Date, nullable=False)
+    gestation_weeks = Column(Integer, nullable=False)
+    gestation_days = Column(Integer, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class GrowthMeasurement(Base):
+    """One weight or length as entered, with its computed SDS. A correction is a new row
+    that supersedes this one; nothing is overwritten. Birth weight is the row at age 0."""
+
+    __tablename__ = "growth_measurements"
+    __table_args__ = (Index("ix_growth_child_kind", "child_id", "kind", "superseded_at"),)
+
+    id = Column(Integer, primary_key=True)
+    child_id = Column(Integer, ForeignKey("children.id"), nullable=False)
+    kind = Column(String(8), nullable=False)  # weight (kg) or length (cm; height after 2 years)
+    value = Column(Float, nullable=False)
+    observed_on = Column(Date, nullable=False)
+    source = Column(String(16), nullable=False)  # birth, clinic, home or unknown
+    entered_by = Column(String(120), nullable=False)
+    raw_text = Column(Text, nullable=True)
+    sds = Column(Float, nullable=True)
+    centile = Column(Float, nullable=True)
+    age_days = Column(Integer, nullable=False)
+    corrected_age_days = Column(Integer, nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    supersedes_id = Column(Integer, ForeignKey("growth_measurements.id"), nullable=True)
+    superseded_at = Column(DateTime, nullable=True)
+    escalation_id = Column(Integer, ForeignKey("escalations.id"), nullable=True)
 
 
 class MoodCheckin(Base):

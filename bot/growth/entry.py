@@ -114,7 +114,9 @@ class Entry:
         if self.ask == ASK_UNIT and self.bare_number is not None:
             quantity = read_unit_answer(text, self.bare_number, self.kind_hint)
             if quantity is not None:
-                return replace(self, quantities=[_row(quantity)], problem=None, bare_number=None)
+                kept = [q for q in self.quantities if q[0] != quantity.kind]
+                return replace(self, quantities=kept + [_row(quantity)], problem=None,
+                               bare_number=None)
         if self.ask == ASK_CHILD:
             name = read_child_answer(text, children)
             if name is not None:
@@ -125,12 +127,12 @@ class Entry:
                 return replace(self, observed_on=reading.day.isoformat(), problem=None)
         # Anything else is read as the measurement sent again (or a fresh figure).
         reading = read_measurement(text, today, children)
-        if reading.problem == "no_number" and self.ask not in (ASK_FIGURE, ASK_RECHECK):
+        if reading.problem == "no_number" and self.ask != ASK_FIGURE:
             return self  # not understood: the same question is asked again
         if reading.problem == "which_child":
             reading = replace(reading, problem=None)
         merged = self._with_reading(reading)
-        if self.ask == ASK_RECHECK and merged.quantities:
+        if self.ask in (ASK_RECHECK, ASK_CONFIRM) and merged.quantities:
             merged = self._replace_quantities(merged)
         return merged
 
@@ -186,7 +188,7 @@ def _row(quantity: Quantity) -> list:
 
 
 def describe(kind: str, value: float, written: str | None = None) -> str:
-    """'7.4 kg', '14lb 3oz (6.44 kg)', '65 cm': metric always, with the parent's own words."""
+    """'7.4 kg', '7lb 8oz (3.4 kg)', '65 cm': metric always, with the parent's own words."""
     metric = f"{round(value, 2):g} kg" if kind == WEIGHT else f"{round(value, 1):g} cm"
     if written and not _METRIC.search(written):
         return f"{written.strip()} ({metric})"

@@ -49,6 +49,10 @@ def build_scheduler() -> BlockingScheduler:
         jobs.purge_old_receipts, "cron", hour=3, minute=30, args=[settings.database_url],
         id="receipt_purge", coalesce=True, max_instances=1,
     )
+    scheduler.add_job(
+        jobs.purge_sent_images, "cron", hour=3, minute=45, args=[settings.database_url],
+        id="image_purge", coalesce=True, max_instances=1,
+    )
     return scheduler
 
 

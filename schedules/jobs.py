@@ -5,19 +5,27 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
-from bot.channels.outbound import Outbox
+from bot.channels.outbound import DELIVERED, FAILED, SENT, SUPERSEDED, Outbox
 from bot.escalation.paging import default_policy, page_due
 from bot.mood.offers import offer_checkins, rasa_trigger
 from bot.store import audit
 from bot.store.db import session_scope
-from bot.store.models import InboundReceipt, ServiceHeartbeat, utcnow
+from bot.store.models import (
+    InboundReceipt,
+    OutboundImage,
+    OutboundMessage,
+    ServiceHeartbeat,
+    utcnow,
+)
 
 logger = logging.getLogger(__name__)
 
 # Providers retry a webhook for minutes (Twilio) to a day (Telegram); a week covers both.
 RECEIPT_RETENTION = timedelta(days=7)
+# A chart picture is only needed until its message is sent; the desk draws charts afresh.
+IMAGE_RETENTION = timedelta(days=7)
 
 
 def heartbeat(database_url: str, name: str = "scheduler", now: datetime | None = None) -> None:
@@ -71,6 +79,26 @@ def purge_old_receipts(database_url: str, now: datetime | None = None) -> int:
     with session_scope(database_url) as session:
         return session.execute(
             delete(InboundReceipt).where(InboundReceipt.received_at < cutoff)
+        ).rowcount
+
+
+def purge_sent_images(database_url: str, now: datetime | None = None) -> int:
+    """Delete pictures (growth charts carry a child's name) once their message is done with."""
+    cutoff = (now or utcnow()) - IMAGE_RETENTION
+    with session_scope(database_url) as session:
+        session.execute(
+            update(OutboundMessage)
+            .where(OutboundMessage.image_id.is_not(None),
+                   OutboundMessage.created_at < cutoff,
+                   OutboundMessage.status.in_((SENT, DELIVERED, FAILED, SUPERSEDED)))
+            .values(image_id=None).execution_options(synchronize_session=False)
+        )
+        still_needed = select(OutboundMessage.image_id).where(
+            OutboundMessage.image_id.is_not(None))
+        return session.execute(
+            delete(OutboundImage).where(OutboundImage.created_at < cutoff,
+                                        OutboundImage.id.not_in(still_needed))
+            .execution_options(synchronize_session=False)
         ).rowcount
 
 

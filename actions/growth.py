@@ -49,6 +49,13 @@ CHILD_SLOTS = ("child_name", "child_sex", "child_birth_date", "child_gestation",
                "child_birth_weight")
 NOT_KNOWN = "not known"
 KIND_WORDS = {WEIGHT: "weight", LENGTH: "length"}
+HEIGHT_FROM_DAYS = 2 * 365  # measured lying down (length) before 2 years, standing (height) after
+
+
+def kind_word(assessment: Assessment) -> str:
+    if assessment.kind == LENGTH and assessment.age_days >= HEIGHT_FROM_DAYS:
+        return "height"
+    return KIND_WORDS[assessment.kind]
 PICTURE_CHANNELS = ("telegram", "rest")  # SMS gets words only
 
 
@@ -360,10 +367,10 @@ def record_entry(dispatcher: CollectingDispatcher, tracker: Tracker, entry: Entr
         response="utter_growth_recorded",
         child_name=child.name,
         what_recorded=" and ".join(
-            f"{KIND_WORDS[o.assessment.kind]} {describe(o.assessment.kind, o.assessment.value, w)}"
+            f"{kind_word(o.assessment)} {describe(o.assessment.kind, o.assessment.value, w)}"
             for o, w in recorded),
         date_text=long_date(day),
-        placement=placement(recorded[0][0].assessment, [o.assessment for o, _ in recorded]),
+        placement=placement(first.assessment, [o.assessment for o, _ in recorded]),
     )
     if any(o.superseded_id for o, _ in recorded):
         dispatcher.utter_message(response="utter_growth_corrected")
@@ -380,7 +387,7 @@ def placement(first: Assessment, assessments: list[Assessment]) -> str:
     """'At 4 months, that's between the 25th and 50th centile lines.' for each quantity."""
     if len(assessments) == 1:
         return f"At {first.age_text}, that's {first.band}."
-    parts = [f"the {KIND_WORDS[a.kind]} is {a.band}" for a in assessments]
+    parts = [f"the {kind_word(a)} is {a.band}" for a in assessments]
     return f"At {first.age_text}, " + " and ".join(parts) + "."
 
 
@@ -422,7 +429,7 @@ class ActionShowGrowthChart(Action):
                                          child_name=child.name)
                 continue
             dispatcher.utter_message(
-                response="utter_growth_latest", child_name=child.name, what=KIND_WORDS[kind],
+                response="utter_growth_latest", child_name=child.name, what=kind_word(latest),
                 value=describe(kind, latest.value), date_text=long_date(latest.observed_on),
                 band=latest.band,
             )

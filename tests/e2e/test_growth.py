@@ -39,6 +39,11 @@ def _add_child(say, name: str, born: date, sex: str = "girl", gestation: str = "
     return say(birth_weight)
 
 
+def _joined(send):
+    """A provider channel's replies to one message, as one text like the REST helper's."""
+    return lambda text: " ".join(send(text))
+
+
 def _weight_at(sds: float, born: date, on: date, sex: str = "female") -> float:
     """The weight at an SDS, from rcpchgrowth's own reference (so entries are realistic)."""
     age = (on - born).days / 365.25
@@ -134,11 +139,9 @@ def test_rest_a_correction_supersedes_the_last_entry(stack, conversation):
 
 def test_telegram_measurements_bring_the_chart_picture(stack, providers):
     chat = Chat(stack, providers)
-    for text in ("sign up", "yes", "born 1/8/2026", "SE25"):
-        chat.say(text)
+    _sign_up(_joined(chat.say))
     born = local_today("Europe/London") - timedelta(days=150)
-    for text in ("add child", "Ben", "boy", f"{born:%d/%m/%Y}", "on time", "7lb 8oz"):
-        chat.say(text)
+    _add_child(_joined(chat.say), "Ben", born, sex="boy", birth_weight="7lb 8oz")
     for age, weight in ((60, "5.6kg"), (90, "13lb 12oz"), (120, "7.2 kg")):
         on = born + timedelta(days=age)
         texts = chat.say(f"Ben {weight} on {on:%d/%m} at clinic")
@@ -164,11 +167,9 @@ def _telegram_conversation(stack, chat_id: int) -> str:
 
 def test_sms_gets_words_only(stack, providers):
     phone = Phone(stack, providers)
-    for text in ("sign up", "yes", "born 1/8/2026", "SE25"):
-        phone.text(text)
+    _sign_up(_joined(phone.text))
     born = local_today("Europe/London") - timedelta(days=100)
-    for text in ("add child", "Zofia", "girl", f"{born:%d/%m/%Y}", "on time", "not sure"):
-        phone.text(text)
+    _add_child(_joined(phone.text), "Zofia", born, birth_weight="not sure")
     texts = phone.text("zofia 6.1 kg today")
     assert any("recorded Zofia's weight" in text for text in texts), texts
     assert not any("chart" in text for text in texts)

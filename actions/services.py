@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from bot.cafes.directory import CafeDirectory
 from bot.channels.outbound import Outbox, configured_outbox
 from bot.config import Settings, get_settings
 from bot.escalation.paging import PagingPolicy, default_policy
@@ -40,3 +41,8 @@ def checkins() -> CheckinService:
 @lru_cache(maxsize=1)
 def growth() -> GrowthService:
     return GrowthService(settings().database_url)
+
+
+@lru_cache(maxsize=1)
+def cafes() -> CafeDirectory:
+    return CafeDirectory(settings().database_url)

@@ -22,6 +22,14 @@ from bot.config import PROJECT_ROOT, get_settings
 from bot.ops.model import ensure_model, quiet_rasa_logs
 
 HELD_OUT = PROJECT_ROOT / "tests" / "data" / "nlu_test.yml"
+# Accuracy is also reported per feature: the messages whose true intent belongs to it.
+FEATURES = {
+    "advice and cafes": ("ask_preconception", "ask_birth_place", "ask_breastfeeding",
+                         "find_baby_cafe"),
+    "growth": ("add_child", "change_child", "record_measurement", "correct_measurement",
+               "show_growth_chart"),
+    "mood": ("start_checkin", "feeling_low", "pause"),
+}
 
 
 async def _predict(model: Path, texts: list[str]) -> list[str]:
@@ -45,11 +53,20 @@ def evaluate(model: Path, test_file: Path = HELD_OUT) -> dict:
     truth = [e.get("intent") for e in examples]
     predicted = asyncio.run(_predict(model, texts))
     labels = sorted(set(truth))
+    by_feature = {}
+    for feature, intents in FEATURES.items():
+        pairs = [(t, p) for t, p in zip(truth, predicted, strict=True) if t in intents]
+        if pairs:
+            by_feature[feature] = {
+                "accuracy": round(sum(t == p for t, p in pairs) / len(pairs), 4),
+                "examples": len(pairs),
+            }
     return {
         "test_file": str(test_file.relative_to(PROJECT_ROOT)),
         "examples": len(texts),
         "accuracy": round(accuracy_score(truth, predicted), 4),
         "macro_f1": round(f1_score(truth, predicted, labels=labels, average="macro"), 4),
+        "by_feature": by_feature,
         "per_intent": classification_report(
             truth, predicted, labels=labels, output_dict=True, zero_division=0
         ),
@@ -72,6 +89,8 @@ def print_table(report: dict) -> None:
             f"{row['f1-score']:>8.2f}{int(row['support']):>6}"
         )
     print(f"intent accuracy {report['accuracy']:.3f}   macro F1 {report['macro_f1']:.3f}")
+    for feature, row in report["by_feature"].items():
+        print(f"  {feature}: accuracy {row['accuracy']:.3f} on {row['examples']} messages")
 
 
 def evaluate_safety(var_dir: Path) -> dict:

@@ -31,3 +31,10 @@ def extract_district(text: str) -> str | None:
         if area in postcode_areas():
             return area + district
     return None
+
+
+def written_district(text: str) -> str | None:
+    """The first thing shaped like a postcode district, real or not ("ZZ9"), so an unknown
+    one can be named back to the person rather than silently ignored."""
+    match = _POSTCODE.search(text or "")
+    return (match.group(1) + match.group(2)).upper() if match else None

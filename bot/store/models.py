@@ -22,6 +22,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    Time,
     UniqueConstraint,
 )
 from sqlalchemy.orm import declarative_base, relationship
@@ -339,3 +340,60 @@ class ServiceHeartbeat(Base):
 
     name = Column(String(40), primary_key=True)
     seen_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class Cafe(Base):
+    """A baby café (breastfeeding drop-in) in the service's own directory.
+
+    The position is the district's centroid unless the desk gave a precise one: near enough to
+    rank cafés for a parent who only told us their district.
+    """
+
+    __tablename__ = "cafes"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(200), nullable=False)
+    venue = Column(String(200), nullable=False)
+    address = Column(String(300), nullable=False)
+    postcode = Column(String(8), nullable=False)
+    outward_code = Column(String(4), nullable=False, index=True)
+    latitude = Column(Float, nullable=False)
+    longitude = Column(Float, nullable=False)
+    contact = Column(String(200), nullable=True)
+    accessibility = Column(Text, nullable=True)
+    languages = Column(String(200), nullable=True)
+    last_verified = Column(Date, nullable=True)
+    active = Column(Boolean, nullable=False, default=True)
+    # Loaded from the bundled sample file: not a real group, replaced by the service's own list.
+    sample = Column(Boolean, nullable=False, default=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    sessions = relationship("CafeSession", cascade="all, delete-orphan",
+                            order_by="(CafeSession.weekday, CafeSession.starts_at)")
+    closures = relationship("CafeClosure", cascade="all, delete-orphan",
+                            order_by="CafeClosure.first_day")
+
+
+class CafeSession(Base):
+    """A weekly session, in UK local time: 10:00 on Tuesdays stays 10:00 when the clocks change."""
+
+    __tablename__ = "cafe_sessions"
+
+    id = Column(Integer, primary_key=True)
+    cafe_id = Column(Integer, ForeignKey("cafes.id"), nullable=False, index=True)
+    weekday = Column(Integer, nullable=False)  # 0 Monday .. 6 Sunday
+    starts_at = Column(Time, nullable=False)
+    ends_at = Column(Time, nullable=False)
+
+
+class CafeClosure(Base):
+    """Days a café does not meet (holidays, venue closed), first and last day included."""
+
+    __tablename__ = "cafe_closures"
+
+    id = Column(Integer, primary_key=True)
+    cafe_id = Column(Integer, ForeignKey("cafes.id"), nullable=False, index=True)
+    first_day = Column(Date, nullable=False)
+    last_day = Column(Date, nullable=False)
+    reason = Column(String(120), nullable=True)

@@ -27,6 +27,7 @@ from pathlib import Path
 import psutil
 import requests
 
+from bot.cafes.finder import bench_search_ms
 from bot.config import PROJECT_ROOT, get_settings
 from bot.ops.fake_providers import FakeTelegram, FakeTwilio, environment
 from bot.ops.model import ensure_model, quiet_rasa_logs, training_record
@@ -418,6 +419,9 @@ def print_table(result: dict) -> None:
         print(f"  webhook_to_send_ms {channel:<8} c10 p50 {timing['p50']}  p95 {timing['p95']}")
     print(f"  risk detector {result['risk_detector_msgs_per_s']} msgs/s (one core), "
           f"{result['risk_detector_ms_per_turn']} ms per message")
+    cafes = result["cafe_search_ms"]
+    print(f"  cafe search ms (5,000 cafes) p50 {cafes['p50']}  p95 {cafes['p95']} "
+          "(goal p95 < 10)")
     growth = result["growth_check_ms"]
     print(f"  growth parse+centile+flags ms p50 {growth['p50']}  p95 {growth['p95']} "
           "(goal p95 < 3)")
@@ -456,6 +460,7 @@ def main() -> None:
     result["risk_detector_msgs_per_s"] = speed["msgs_per_s"]
     result["risk_detector_ms_per_turn"] = speed["ms_per_message"]
     result["growth_check_ms"] = growth_check_ms()
+    result["cafe_search_ms"] = bench_search_ms(cafes=5000, queries=500)
 
     pg = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
     redis_url = os.environ.get("BENCH_REDIS_URL") or os.environ.get("TEST_REDIS_URL")

@@ -66,6 +66,8 @@ def say_advice(dispatcher: CollectingDispatcher, tracker: Tracker, advice: Advic
     """The short SMS text, or the fuller text with follow-up buttons elsewhere."""
     if on_sms(tracker):
         dispatcher.utter_message(text=advice.sms)
+        if advice.offer_cafe:
+            dispatcher.utter_message(response="utter_cafe_offer_sms")
         return
     buttons = [{"title": title, "payload": payload} for title, payload in advice.buttons]
     if advice.offer_cafe:

@@ -10,7 +10,7 @@ import pytest
 from bot.cafes.directory import CafeDirectory
 from bot.cafes.importer import import_sample
 from tests.e2e.conftest import Conversation
-from tests.e2e.test_channels import Chat
+from tests.e2e.test_channels import Chat, Phone
 
 NEXT_SESSION = re.compile(
     r"next (today|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
@@ -70,3 +70,13 @@ def test_a_shared_telegram_location_finds_the_same_cafes(sample_cafes, stack, pr
     reply = " ".join(texts)
     assert "nearest baby cafés to where you are" in reply
     assert "Sample Baby Café" in reply and NEXT_SESSION.search(reply)
+
+
+def test_sms_breastfeeding_answer_offers_a_cafe_and_cafe_finds_them(
+        sample_cafes, stack, providers):
+    phone = Phone(stack, providers)
+    texts = phone.text("my nipples are so sore when she feeds")
+    assert any("Reply CAFE" in text for text in texts), texts
+    assert any("first part of your postcode" in text for text in phone.text("CAFE"))
+    found = " ".join(phone.text("baby cafe near SE25"))
+    assert "Sample Baby Caf" in found and "miles" in found

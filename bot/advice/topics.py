@@ -21,6 +21,7 @@ from functools import cache
 from typing import Any
 
 from bot.content import load
+from bot.text_patterns import APOSTROPHES, DECIMAL_COMMA, LETTER_REPEATS
 
 TOPICS = ("preconception", "birth_setting", "breastfeeding")
 CLAUSE = " | "
@@ -61,15 +62,12 @@ TEXT_SPEAK: dict[str, str] = {
 # "bf" is a boyfriend after "my"; otherwise, here, breastfeeding.
 _OWNERS = frozenset({"my", "your", "her", "his", "our", "their"})
 
-_APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc'`´]")
-_DECIMAL_COMMA = re.compile(r"(\d),(\d)")
 _CAESAREAN = re.compile(r"\bc\s*[-./]?\s*(?:sections?|secs?)\b")
 # ? ends a question; other sentence marks and commas end a clause; a point between digits is a
 # decimal point.
 _BOUNDARY = re.compile(r"(\?+)|[!;:\n\r,()\[\]]+|(?<!\d)\.+|\.+(?!\d)")
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 _PARTS = re.compile(r"\d+(?:\.\d+)?|[a-z]+")
-_REPEATS = re.compile(r"([a-z])\1{2,}")
 
 # Words that open a question: a new clause starts there, so "I take epilepsy meds do I need more
 # folic acid" is a statement and then a question.
@@ -328,7 +326,7 @@ def _tokens(segment: str) -> list[str]:
             part = TEXT_SPEAK.get(part, part)
             for word in part.split():
                 if word.isalpha():
-                    word = _correct(_REPEATS.sub(r"\1\1", word))
+                    word = _correct(LETTER_REPEATS.sub(r"\1\1", word))
                 out.append(word)
     return out
 
@@ -347,8 +345,8 @@ def _split_questions(tokens: list[str]) -> list[list[str]]:
 def read(text: str) -> Reading:
     """Normalise a message for the patterns: see the module docstring."""
     text = unicodedata.normalize("NFKC", text or "").lower()
-    text = _APOSTROPHES.sub("", text).replace("&", " and ").replace("+", " ")
-    text = _DECIMAL_COMMA.sub(r"\1.\2", text)
+    text = APOSTROPHES.sub("", text).replace("&", " and ").replace("+", " ")
+    text = DECIMAL_COMMA.sub(r"\1.\2", text)
     text = _CAESAREAN.sub(" caesarean ", text)
     pieces: list[tuple[list[str], bool]] = []
     last = 0

@@ -1,3 +1,4 @@
+
 """Reading a parent's free-text answer to a mood check-in question.
 
 Parents answer by SMS or Telegram as people really type: "yesss", "nah not really", "most dys",
@@ -55,6 +56,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from bot.text_patterns import APOSTROPHES
 
 FREQUENCY_LABELS: tuple[str, str, str, str] = (
     "Not at all",
@@ -278,7 +281,6 @@ _WINDOW = re.compile(
     r"|\b(?:this|the) (?:past )?(?:month|fortnight)\b"
 )
 _PAYLOAD = re.compile(r"^\s*/(\w+)\s*(?:\{.*\})?\s*$", re.DOTALL)
-_APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc`\u00b4]")
 _NUMBER_RANGE = re.compile(r"(\d)\s*[-\u2010-\u2015~]\s*(?=\d)")
 _WORD_HYPHEN = re.compile(r"(?<=[^\W\d_])[-\u2010\u2011](?=[^\W\d_])")
 _MINUS = re.compile(r"(?<![\w.])[-\u2212]\d")  # "-1" is not on the scale
@@ -398,7 +400,7 @@ def _read(text: str) -> tuple[list[str], list[list[str]]] | None:
     if "?" in text or "\u00bf" in text:
         return None
     text = text.replace("\U0001f51f", " 10 ").replace("\ufe0f", "").replace("\u20e3", "")
-    text = _APOSTROPHES.sub("", text)
+    text = APOSTROPHES.sub("", text)
     text = _ALL_DAY_LONG.sub(" constantly ", text)
     if _FRACTION.search(text):
         return None  # "2/3", "10/14": a fraction of what is not said

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.text_patterns import APOSTROPHES, DECIMAL_COMMA, LETTER_REPEATS
+
 PATTERNS_FILE = Path(__file__).with_name("risk_patterns.yml")
 LEXICON_FILE = Path(__file__).with_name("risk_lexicon.yml")
 URGENT, ROUTINE = "urgent", "routine"
@@ -29,15 +31,12 @@ URGENT, ROUTINE = "urgent", "routine"
 NEVER_LOWERED_AS_PAST = {"postpartum_psychosis"}
 ILLNESS_NAMES = {"psychosis", "psychotic"}
 
-_APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc'`´]")
-_DECIMAL_COMMA = re.compile(r"(\d),(\d)")
 # Sentence marks become " | " and commas " , "; a point between digits (38.5) is a decimal.
 _SENTENCE_MARK = re.compile(r"(?:(?<!\d)\.|\.(?!\d)|[!?;:\n])+")
 _COMMA = re.compile(r",+")
 _CLAUSE_BOUNDARY = re.compile(r"[|,]")
 _SENTENCE = re.compile(r"\|")
 _NON_WORD = re.compile(r"[^a-z0-9°+.,\s|]+")
-_REPEATS = re.compile(r"([a-z])\1{2,}")
 _SPACES = re.compile(r"[ \t]+")
 
 
@@ -102,11 +101,11 @@ class RiskDetector:
     def normalise(self, text: str) -> str:
         """Lower-case, expand text-speak, correct key misspellings; clauses split by ' | '."""
         text = unicodedata.normalize("NFKC", text or "").lower()
-        text = _APOSTROPHES.sub("", text)
-        text = _DECIMAL_COMMA.sub(r"\1.\2", text)
+        text = APOSTROPHES.sub("", text)
+        text = DECIMAL_COMMA.sub(r"\1.\2", text)
         text = _COMMA.sub(" , ", _SENTENCE_MARK.sub(" | ", text))
         text = _NON_WORD.sub(" ", text)
-        text = _REPEATS.sub(r"\1\1", text)
+        text = LETTER_REPEATS.sub(r"\1\1", text)
         tokens = []
         for token in text.split():
             token = self.words.get(token, token)

@@ -118,7 +118,7 @@ def test_keys_are_unique_across_files_and_topics_match():
         assert all(item.topic == name for item in topic.items.values())
 
 
-def test_the_brief_keys_are_all_there():
+def test_every_topic_the_service_covers_has_its_item():
     keys = {key for topic in topics().values() for key in topic.items}
     assert {
         "folic_acid", "folic_acid_high_dose", "vitamin_d", "alcohol", "smoking", "medicines",

@@ -397,3 +397,21 @@ class CafeClosure(Base):
     first_day = Column(Date, nullable=False)
     last_day = Column(Date, nullable=False)
     reason = Column(String(120), nullable=True)
+
+
+class StaffLogin(Base):
+    """A member of staff's desk sign-in: one per person, the password kept only as a scrypt hash.
+
+    Failed attempts are counted per account so a guessed password locks that account for a while.
+    """
+
+    __tablename__ = "staff_logins"
+
+    id = Column(Integer, primary_key=True)
+    staff_id = Column(Integer, ForeignKey("staff.id"), nullable=False, unique=True)
+    username = Column(String(64), nullable=False, unique=True)  # stored lower-cased
+    password_hash = Column(String(255), nullable=False)
+    failed_attempts = Column(Integer, nullable=False, default=0)
+    locked_until = Column(DateTime, nullable=True)
+    last_sign_in_at = Column(DateTime, nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)

@@ -48,10 +48,6 @@ DAYS_PER_YEAR = 365.25  # rcpchgrowth's decimal age
 BMI_FROM_DAYS = 14  # UK-WHO BMI data starts 2 weeks after the due date
 
 THRESHOLDS_FILE = Path(__file__).resolve().parent / "thresholds.yml"
-MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
 
 logger = logging.getLogger(__name__)
 
@@ -111,11 +107,6 @@ def whole_months(start: date, end: date) -> int:
     """Whole calendar months from start to end (end not before start)."""
     months = (end.year - start.year) * 12 + end.month - start.month
     return months - 1 if end.day < start.day else months
-
-
-def long_date(day: date) -> str:
-    """A date as people write it in the UK, e.g. "3 March 2026"."""
-    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def sds_for_centile(centile: float) -> float:

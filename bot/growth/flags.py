@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot.clock import long_date
 from bot.growth.centiles import (
     BMI,
     CENTILE_LINES,
@@ -22,7 +23,6 @@ from bot.growth.centiles import (
     WEIGHT,
     ChildFacts,
     corrected_age_days,
-    long_date,
     ordinal,
     thresholds,
     whole_months,

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
 from bot.dates import read_past_date
+from bot.growth.centiles import CHECK, REFUSE
 from bot.growth.parsing import (
     WEIGHT,
     Quantity,
@@ -161,10 +162,10 @@ class Entry:
         if assess is None:
             return replace(entry, ask=None)
         verdicts = {q[0]: assess(child, q[0], q[1], entry.day(today)) for q in entry.quantities}
-        refused = [kind for kind, verdict in verdicts.items() if verdict == "refuse"]
+        refused = [kind for kind, verdict in verdicts.items() if verdict == REFUSE]
         if refused:
             return replace(entry, ask=ASK_RECHECK, unusual=refused)
-        unusual = [kind for kind, verdict in verdicts.items() if verdict == "check"]
+        unusual = [kind for kind, verdict in verdicts.items() if verdict == CHECK]
         if unusual and not entry.confirmed:
             return replace(entry, ask=ASK_CONFIRM, unusual=unusual)
         return replace(entry, ask=None, unusual=[])

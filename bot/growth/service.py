@@ -15,7 +15,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.escalation.service import ACKNOWLEDGED, OPEN, open_escalation, team_for
-from bot.growth.centiles import BMI, LENGTH, WEIGHT, Assessment, ChildFacts, assess
+from bot.growth.centiles import (
+    BMI,
+    CHECK,
+    LENGTH,
+    REFUSE,
+    WEIGHT,
+    Assessment,
+    ChildFacts,
+    assess,
+)
 from bot.growth.chart import render_chart
 from bot.growth.flags import Flag, Point, growth_flags, weighing_too_soon
 from bot.people.service import ASSISTANT, find_person, latest_consent
@@ -23,7 +32,7 @@ from bot.store import audit
 from bot.store.db import session_scope
 from bot.store.models import Child, Escalation, GrowthMeasurement, Person, utcnow
 
-RECORDED, CHECK, REFUSE = "recorded", "check", "refuse"
+RECORDED = "recorded"  # beside centiles.CHECK and REFUSE, the other outcomes
 BIRTH = "birth"
 SOURCES = ("clinic", "home", BIRTH, "unknown")
 GROWTH_CATEGORY = "growth"

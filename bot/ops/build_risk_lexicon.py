@@ -4,7 +4,7 @@ development evaluation sets (tests/data/risk_*), written to bot/safety/risk_lexi
 The detector's pattern layer catches what its authors foresaw; the lexicon catches the same
 meanings in other words. At run time it is a plain sum of weights (pure Python, no model
 library), so it stays deterministic and every decision can be explained by the words that
-carried it. The blind set (tests/data/risk_blind_*) is never used here: `make eval` measures
+carried it. The blind set (tests/data/risk_blind*) is never used here: `make eval` measures
 the combined detector on it.
 
     python -m bot.ops.build_risk_lexicon

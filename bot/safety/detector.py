@@ -59,6 +59,18 @@ class _Category:
     name: str
     severity: str
     pattern: re.Pattern
+    # Patterns anchored to the start of the message ("^..."), kept apart: in one alternation
+    # with the others they would slow every search down.
+    anchored: re.Pattern | None = None
+
+    def finditer(self, text: str):
+        if self.anchored is not None:
+            yield from self.anchored.finditer(text)
+        yield from self.pattern.finditer(text)
+
+
+def _alternation(patterns: list[str]) -> re.Pattern | None:
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
 
 class RiskDetector:
@@ -89,14 +101,22 @@ class RiskDetector:
             )
             for name, body in (spec.get("cues") or {}).items()
         }
+        # One search tells whether any strong cue is there at all (most messages: none).
+        self.cue_gates = {
+            name: _alternation(body.get("strong", []))
+            for name, body in (spec.get("cues") or {}).items()
+        }
         self.categories = [
             _Category(
                 name,
                 body["severity"],
-                re.compile("|".join(f"(?:{p})" for p in body["patterns"])),
+                _alternation([p for p in body["patterns"] if not p.startswith("^")])
+                or re.compile(r"(?!)"),
+                _alternation([p for p in body["patterns"] if p.startswith("^")]),
             )
             for name, body in spec["categories"].items()
         ]
+        self._corrected: dict[str, str] = {}
 
     def normalise(self, text: str) -> str:
         """Lower-case, expand text-speak, correct key misspellings; clauses split by ' | '."""
@@ -110,7 +130,12 @@ class RiskDetector:
         for token in text.split():
             token = self.words.get(token, token)
             if " " not in token:
-                token = self._correct(token)
+                corrected = self._corrected.get(token)
+                if corrected is None:
+                    corrected = self._correct(token)
+                    if len(self._corrected) < 100_000:  # bounded: texts are untrusted
+                        self._corrected[token] = corrected
+                token = corrected
             tokens.append(token)
         return _SPACES.sub(" ", " ".join(tokens)).strip()
 
@@ -134,10 +159,11 @@ class RiskDetector:
         normalised = self.normalise(text)
         cleaned = self.idioms.sub(" | ", normalised)
         found: list[tuple[str, str]] = []
+        by_cues: set[str] = set()
         lowered: str | None = None
         for category in self.categories:
             severity = None
-            for match in category.pattern.finditer(cleaned):
+            for match in category.finditer(cleaned):
                 reason = self._lowering_reason(cleaned, match, category) if (
                     category.severity == URGENT
                 ) else None
@@ -148,6 +174,8 @@ class RiskDetector:
             if severity is None and category.name in self.cues:
                 severity, reason = self._cue_severity(cleaned, category)
                 lowered = reason or lowered
+                if severity == URGENT:
+                    by_cues.add(category.name)
             if severity:
                 found.append((category.name, severity))
         # The lexicon speaks only where the patterns recognised no risk category: it must not
@@ -166,13 +194,19 @@ class RiskDetector:
         urgent = [name for name, severity in found if severity == URGENT]
         names = tuple(name for name, _ in found)
         if urgent:
-            return Detection(urgent[0], URGENT, names)
+            # A category named by a phrase comes before one only inferred from counted cues:
+            # "he grabbed me by the throat in front of the baby" is abuse, not harm to the baby.
+            spelled_out = [name for name in urgent if name not in by_cues]
+            return Detection((spelled_out or urgent)[0], URGENT, names)
         first = next((n for n in names if n != "concern"), names[0])
         return Detection(first, ROUTINE, names, lowered)
 
     def _cue_severity(self, text: str, category: _Category) -> tuple[str | None, str | None]:
         """Urgent when a strong cue and one more cue of the category are both present."""
         strong, weak = self.cues[category.name]
+        gate = self.cue_gates[category.name]
+        if gate is None or gate.search(text) is None:
+            return None, None
         strong_hits = [m for p in strong for m in p.finditer(text)]
         if not strong_hits:
             return None, None
@@ -236,8 +270,11 @@ CONTEXT_WORDS = frozenset(
 )
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _context(word: str) -> bool:
-    return word in CONTEXT_WORDS or any(c.isdigit() for c in word)
+    return word in CONTEXT_WORDS or (not word.isalpha() and _DIGIT.search(word) is not None)
 
 
 def lexicon_features(normalised: str) -> list[str]:
@@ -246,10 +283,11 @@ def lexicon_features(normalised: str) -> list[str]:
     features: list[str] = []
     for clause in _CLAUSE_BOUNDARY.split(normalised):
         words = clause.split()
-        features += [w for w in words if not _context(w)]
+        context = [_context(w) for w in words]
+        features += [w for w, c in zip(words, context, strict=True) if not c]
         features += [
-            f"{a} {b}" for a, b in zip(words, words[1:], strict=False)
-            if not (_context(a) and _context(b))
+            f"{words[i]} {words[i + 1]}" for i in range(len(words) - 1)
+            if not (context[i] and context[i + 1])
         ]
     return features
 
@@ -265,17 +303,22 @@ class RiskLexicon:
             name: (float(body["bias"]), dict(body["weights"]))
             for name, body in spec["categories"].items()
         }
+        # Feature -> its weight in each category, so that scoring looks each feature up once.
+        self._names = list(self.categories)
+        self._weights: dict[str, list[tuple[int, float]]] = {}
+        for index, (_, weights) in enumerate(self.categories.values()):
+            for feature, weight in weights.items():
+                self._weights.setdefault(feature, []).append((index, float(weight)))
 
     def score(self, normalised: str) -> tuple[str, float]:
         """The most likely category and its probability."""
         if len(normalised.split()) < self.min_words:
             return "none", 0.0
-        features = lexicon_features(normalised)
-        present = set(features)
-        logits = {
-            name: bias + sum(weights.get(f, 0.0) for f in present)
-            for name, (bias, weights) in self.categories.items()
-        }
+        sums = [bias for bias, _ in self.categories.values()]
+        for feature in set(lexicon_features(normalised)):
+            for index, weight in self._weights.get(feature, ()):
+                sums[index] += weight
+        logits = dict(zip(self._names, sums, strict=True))
         top = max(logits.values())
         total = sum(math.exp(z - top) for z in logits.values())
         best = max((n for n in logits if n != "none"), key=logits.__getitem__)

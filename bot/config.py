@@ -67,6 +67,7 @@ class Settings:
     bind_host: str
     rasa_api_token: str
     urgent_sla_minutes: int
+    routine_sla_hours: int
     fallback_page_channel: str | None
     fallback_page_address: str | None
     desk_api_token: str | None
@@ -106,6 +107,7 @@ class Settings:
             rasa_api_token=os.environ.get("RASA_API_TOKEN")
             or _local_secret(var_dir, "rasa_api_token"),
             urgent_sla_minutes=_int("URGENT_SLA_MINUTES", 15),
+            routine_sla_hours=_int("ROUTINE_SLA_HOURS", 48),
             fallback_page_channel=os.environ.get("FALLBACK_PAGE_CHANNEL") or None,
             fallback_page_address=os.environ.get("FALLBACK_PAGE_ADDRESS") or None,
             desk_api_token=os.environ.get("DESK_API_TOKEN") or None,

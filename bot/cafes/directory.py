@@ -262,6 +262,14 @@ class CafeDirectory:
             cafe = session.get(Cafe, cafe_id)
             return _record(cafe) if cafe is not None else None
 
+    def entry(self, cafe_id: int) -> Listed | None:
+        """One café as the admin sees it, so an edit form can start from what is stored."""
+        with session_scope(self.database_url) as session:
+            cafe = session.get(Cafe, cafe_id)
+            if cafe is None:
+                return None
+            return Listed(_record(cafe), cafe.active, cafe.sample, cafe.last_verified)
+
     def add(self, details: CafeDetails, actor: str, sample: bool = False) -> int:
         """Add a café; raises CafeError listing every problem with the details."""
         _checked(details)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 
+from bot.desk.access import Scope, scope_of_caller
+from bot.desk.people import chart_response
 from bot.desk.tokens import authenticate
 from bot.escalation.service import STATUSES, EscalationError, EscalationService
-from bot.growth.centiles import LENGTH, WEIGHT
-from bot.growth.service import GrowthError, GrowthService
+from bot.growth.centiles import WEIGHT
+from bot.growth.service import GrowthService
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_LIMIT = 200
@@ -46,8 +48,8 @@ def _service() -> EscalationService:
     return EscalationService(current_app.config["DATABASE_URL"])
 
 
-def _visible(escalation: dict) -> bool:
-    return g.caller.team_id is None or escalation["team_id"] == g.caller.team_id
+def _scope() -> Scope:
+    return scope_of_caller(g.caller)
 
 
 @bp.get("/escalations")
@@ -75,7 +77,7 @@ def _transition(escalation_id: int, action: str):
     service = _service()
     try:
         current = service.get(escalation_id)
-        if not _visible(current):
+        if not _scope().covers(current["team_id"]):
             return _error("this escalation belongs to another team", 403)
         if action == "acknowledge":
             result = service.acknowledge(escalation_id, by=g.caller.name)
@@ -113,8 +115,7 @@ def growth_of_person():
     conversation_id = request.args.get("conversation_id") or ""
     if not conversation_id:
         return _error("conversation_id is required", 400)
-    team_id = _growth().team_of(conversation_id)
-    if g.caller.team_id is not None and team_id != g.caller.team_id:
+    if not _scope().covers(_growth().team_of(conversation_id)):
         return _error("this person belongs to another team", 403)
     return jsonify({"conversation_id": conversation_id,
                     "children": _growth().for_staff(conversation_id)})
@@ -123,17 +124,4 @@ def growth_of_person():
 @bp.get("/growth/children/<int:child_id>/chart.png")
 @token_required
 def growth_chart(child_id: int):
-    kind = request.args.get("kind", WEIGHT)
-    if kind not in (WEIGHT, LENGTH):
-        return _error(f"kind must be {WEIGHT} or {LENGTH}", 400)
-    service = _growth()
-    try:
-        team_id = service.team_of_child(child_id)
-        if g.caller.team_id is not None and team_id != g.caller.team_id:
-            return _error("this child belongs to another team", 403)
-        png = service.chart(child_id, kind)
-    except GrowthError as error:
-        return _error(str(error), 404)
-    response = Response(png, mimetype="image/png")
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return chart_response(child_id, request.args.get("kind", WEIGHT), _scope())

@@ -19,6 +19,7 @@ from flask import (
 )
 
 from bot.desk import accounts
+from bot.desk.access import CLINICAL_ROLES
 from bot.desk.accounts import SignedInStaff
 from bot.desk.security import renew_csrf_token
 from bot.store.models import utcnow
@@ -27,7 +28,7 @@ bp = Blueprint("auth", __name__)
 STAFF_SESSION_KEY = "staff_id"
 
 
-def _now() -> datetime:
+def desk_now() -> datetime:
     """The desk's clock; tests set DESK_CLOCK to move time past a lockout."""
     clock = current_app.config.get("DESK_CLOCK") or utcnow
     return clock()
@@ -67,7 +68,7 @@ def login():
 
     username = request.form.get("username", "")
     result = accounts.verify(
-        current_app.config["DATABASE_URL"], username, request.form.get("password", ""), _now()
+        current_app.config["DATABASE_URL"], username, request.form.get("password", ""), desk_now()
     )
     if not result.ok:
         # The same words whether the username is unknown, the password wrong or the account
@@ -93,4 +94,8 @@ def logout():
 @bp.get("/")
 @login_required
 def home():
-    return render_template("home.html", staff=current_staff())
+    """Clinical staff start at the queue; an admin at the list of what they look after."""
+    staff = current_staff()
+    if staff.role in CLINICAL_ROLES:
+        return redirect(url_for("queue.queue_page"))
+    return render_template("home.html", staff=staff)

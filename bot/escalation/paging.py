@@ -40,6 +40,16 @@ class Pagee:
     channel: str | None
 
 
+# Staff a page can reach: active, with a pager set that has not failed. Someone on duty
+# without one cannot be paged, so they do not stop the fallback contact being paged.
+_PAGEABLE = (
+    Staff.active.is_(True),
+    Staff.page_failed_at.is_(None),
+    Staff.page_channel.is_not(None),
+    Staff.page_address.is_not(None),
+)
+
+
 def recipients_for(session, team_id: int | None, level: int, now: datetime,
                    policy: PagingPolicy) -> list[Pagee]:
     staff: list[Staff] = []
@@ -52,8 +62,7 @@ def recipients_for(session, team_id: int | None, level: int, now: datetime,
                     RotaShift.team_id == team_id,
                     RotaShift.starts_at <= now,
                     RotaShift.ends_at > now,
-                    Staff.active.is_(True),
-                    Staff.page_failed_at.is_(None),
+                    *_PAGEABLE,
                 )
                 .order_by(Staff.id)
             ).scalars().unique()
@@ -61,8 +70,7 @@ def recipients_for(session, team_id: int | None, level: int, now: datetime,
         if level >= 1:
             leads = session.execute(
                 select(Staff).where(
-                    Staff.team_id == team_id, Staff.role == "team_lead", Staff.active.is_(True),
-                    Staff.page_failed_at.is_(None),
+                    Staff.team_id == team_id, Staff.role == "team_lead", *_PAGEABLE,
                 )
             ).scalars()
             staff += [lead for lead in leads if lead.id not in {s.id for s in staff}]

@@ -12,10 +12,21 @@ from bot.people.service import find_person
 from bot.safety.detector import Detection
 from bot.store import audit
 from bot.store.db import session_scope
-from bot.store.models import Escalation, Person, Team, TeamDistrict, utcnow
+from bot.store.models import (
+    Escalation,
+    EscalationNote,
+    Person,
+    Staff,
+    Team,
+    TeamDistrict,
+    utcnow,
+)
 
 OPEN, ACKNOWLEDGED, RESOLVED = "open", "acknowledged", "resolved"
 STATUSES = (OPEN, ACKNOWLEDGED, RESOLVED)
+MAX_NOTE_LENGTH = 4000
+MAX_OUTCOME_LENGTH = 4000
+CLINICAL_ROLES = ("health_visitor", "team_lead")
 
 
 class EscalationError(Exception):
@@ -59,7 +70,19 @@ def as_dict(escalation: Escalation) -> dict:
         "resolved_at": iso(escalation.resolved_at),
         "resolved_by": escalation.resolved_by,
         "page_count": escalation.page_count,
+        "assigned_staff_id": escalation.assigned_staff_id,
     }
+
+
+def _clean_text(text: str | None, what: str, limit: int, required: bool) -> str | None:
+    cleaned = (text or "").strip()
+    if not cleaned:
+        if required:
+            raise EscalationError(f"{what} is empty: write a few words")
+        return None
+    if len(cleaned) > limit:
+        raise EscalationError(f"{what} is too long: keep it under {limit} characters")
+    return cleaned
 
 
 def open_escalation(
@@ -124,8 +147,9 @@ class EscalationService:
             conversation_id, detection.severity, detection.category, text, now=now
         )
 
-    def acknowledge(self, escalation_id: int, by: str, now: datetime | None = None) -> dict:
-        """A person has it: paging stops."""
+    def acknowledge(self, escalation_id: int, by: str, now: datetime | None = None,
+                    actor: str | None = None) -> dict:
+        """A person has it: paging stops. `by` is the name shown; `actor` the audit's who."""
         now = now or utcnow()
         with session_scope(self.database_url) as session:
             escalation = self._get(session, escalation_id)
@@ -136,13 +160,17 @@ class EscalationService:
                 escalation.acknowledged_at = now
                 escalation.acknowledged_by = by
                 escalation.next_page_due_at = None
-                audit.record(session, by, "escalation_acknowledged", "escalation", escalation.id)
+                audit.record(session, actor or by, "escalation_acknowledged", "escalation",
+                             escalation.id)
             return as_dict(escalation)
 
     def resolve(
-        self, escalation_id: int, by: str, outcome: str | None = None, now: datetime | None = None
+        self, escalation_id: int, by: str, outcome: str | None = None, now: datetime | None = None,
+        actor: str | None = None, outcome_required: bool = False,
     ) -> dict:
+        """Close it with what happened; the desk insists on an outcome, the API may omit it."""
         now = now or utcnow()
+        outcome = _clean_text(outcome, "the outcome", MAX_OUTCOME_LENGTH, outcome_required)
         with session_scope(self.database_url) as session:
             escalation = self._get(session, escalation_id)
             if escalation.status == RESOLVED:
@@ -154,9 +182,66 @@ class EscalationService:
             escalation.outcome = outcome
             escalation.next_page_due_at = None
             audit.record(
-                session, by, "escalation_resolved", "escalation", escalation.id,
+                session, actor or by, "escalation_resolved", "escalation", escalation.id,
                 with_outcome=bool(outcome),
             )
+            return as_dict(escalation)
+
+    def add_note(self, escalation_id: int, body: str, *, author: str, staff_id: int | None,
+                 now: datetime | None = None) -> int:
+        """A note on the escalation (any status: a resolved one may need a follow-up noted)."""
+        text = _clean_text(body, "the note", MAX_NOTE_LENGTH, required=True)
+        with session_scope(self.database_url) as session:
+            escalation = self._get(session, escalation_id)
+            note = EscalationNote(escalation_id=escalation.id, staff_id=staff_id, author=author,
+                                  body=text, created_at=now or utcnow())
+            session.add(note)
+            session.flush()
+            audit.record(session, f"staff:{staff_id}" if staff_id else author, "escalation_note",
+                         "escalation", escalation.id, note_id=note.id)
+            return note.id
+
+    def notes(self, escalation_id: int) -> list[dict]:
+        with session_scope(self.database_url) as session:
+            rows = session.execute(
+                select(EscalationNote).where(EscalationNote.escalation_id == escalation_id)
+                .order_by(EscalationNote.created_at, EscalationNote.id)
+            ).scalars()
+            return [{"id": n.id, "author": n.author, "body": n.body, "created_at": n.created_at}
+                    for n in rows]
+
+    def assign(self, escalation_id: int, staff_id: int, *, actor: str) -> dict:
+        """Hand an escalation to a colleague in its team (a health visitor or the team lead)."""
+        with session_scope(self.database_url) as session:
+            escalation = self._get(session, escalation_id)
+            if escalation.status == RESOLVED:
+                raise EscalationError("escalation is already resolved", status=409)
+            colleague = session.get(Staff, staff_id)
+            if (colleague is None or not colleague.active or colleague.role not in CLINICAL_ROLES
+                    or colleague.team_id != escalation.team_id):
+                raise EscalationError("choose an active health visitor or lead in its team")
+            escalation.assigned_staff_id = colleague.id
+            audit.record(session, actor, "escalation_assigned", "escalation", escalation.id,
+                         staff_id=colleague.id)
+            return as_dict(escalation)
+
+    def move_to_team(self, escalation_id: int, team_id: int, *, actor: str) -> dict:
+        """Give an escalation (and its person, if no team covers them yet) to a team."""
+        with session_scope(self.database_url) as session:
+            escalation = self._get(session, escalation_id)
+            if session.get(Team, team_id) is None:
+                raise EscalationError(f"no team {team_id}", status=404)
+            escalation.team_id = team_id
+            escalation.assigned_staff_id = None
+            person = session.get(Person, escalation.person_id) if escalation.person_id else None
+            if person is not None and person.team_id is None:
+                person.team_id = team_id
+            if escalation.severity == "urgent" and escalation.status == OPEN:
+                # The new team's rota is paged now, from the first step of the cascade.
+                escalation.cascade_level = 0
+                escalation.next_page_due_at = utcnow()
+            audit.record(session, actor, "escalation_moved", "escalation", escalation.id,
+                         team_id=team_id)
             return as_dict(escalation)
 
     def list(
@@ -178,6 +263,20 @@ class EscalationService:
                 (Escalation.severity == "urgent").desc(), Escalation.created_at.asc()
             ).limit(limit)
             return [as_dict(e) for e in session.execute(query).scalars()]
+
+    def detail(self, escalation_id: int) -> dict:
+        """Everything staff see about one escalation, including the message that raised it."""
+        with session_scope(self.database_url) as session:
+            e = self._get(session, escalation_id)
+            assignee = session.get(Staff, e.assigned_staff_id) if e.assigned_staff_id else None
+            team = session.get(Team, e.team_id) if e.team_id is not None else None
+            return {
+                "person_id": e.person_id, "trigger_text": e.trigger_text,
+                "summary": e.summary, "outcome": e.outcome, "created_at": e.created_at,
+                "acknowledged_at": e.acknowledged_at, "resolved_at": e.resolved_at,
+                "assigned_to": assignee.name if assignee else None,
+                "team_name": team.name if team else None,
+            }
 
     def get(self, escalation_id: int) -> dict:
         with session_scope(self.database_url) as session:

@@ -323,6 +323,14 @@ class GrowthService:
                 raise GrowthError("no such child")
             return team_for(session, session.get(Person, child.person_id))
 
+    def parent_of(self, child_id: int) -> str:
+        """The person id a child is recorded under."""
+        with session_scope(self.database_url) as session:
+            child = session.get(Child, child_id)
+            if child is None:
+                raise GrowthError("no such child")
+            return child.person_id
+
     def for_staff(self, conversation_id: str) -> list[dict]:
         """Children with every measurement, superseded ones included and marked, for the desk."""
         with session_scope(self.database_url) as session:

@@ -192,6 +192,20 @@ class Escalation(Base):
     resolved_at = Column(DateTime, nullable=True)
     resolved_by = Column(String(120), nullable=True)
     outcome = Column(Text, nullable=True)
+    assigned_staff_id = Column(Integer, ForeignKey("staff.id"), nullable=True)
+
+
+class EscalationNote(Base):
+    """A member of staff's note on an escalation: what they did, what comes next."""
+
+    __tablename__ = "escalation_notes"
+
+    id = Column(Integer, primary_key=True)
+    escalation_id = Column(Integer, ForeignKey("escalations.id"), nullable=False, index=True)
+    staff_id = Column(Integer, ForeignKey("staff.id"), nullable=True)
+    author = Column(String(120), nullable=False)
+    body = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
 
 
 class OutboundMessage(Base):
@@ -226,6 +240,7 @@ class OutboundMessage(Base):
     delivered_at = Column(DateTime, nullable=True)
     # A picture sent with the text (a growth chart on Telegram); SMS never carries one.
     image_id = Column(Integer, ForeignKey("outbound_images.id"), nullable=True)
+    sent_by_staff_id = Column(Integer, ForeignKey("staff.id"), nullable=True)  # desk messages
 
 
 class OutboundImage(Base):

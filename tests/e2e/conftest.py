@@ -38,6 +38,9 @@ def start_stack(tmp_dir, env: dict[str, str]) -> Stack:
             "VAR_DIR": str(tmp_dir),
             "MODEL_CACHE_DIR": str(get_settings().model_cache_dir),
             "DESK_API_TOKEN": DESK_TOKEN,
+            # The desk is served over plain http on loopback here, and polls every second.
+            "DESK_INSECURE_COOKIES": "1",
+            "DESK_POLL_SECONDS": "1",
             **env,
         },
         log_dir=tmp_dir / "logs",

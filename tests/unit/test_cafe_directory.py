@@ -234,3 +234,13 @@ def test_the_command_line_imports_lists_and_refuses_bad_files(database_url, tmp_
     assert main(["list"]) == 0
     listing = capsys.readouterr().out
     assert "Our Café (SE25 5AA)" in listing and "[inactive] [sample]" in listing
+
+
+def test_one_entry_shows_what_the_admin_edits(directory):
+    cafe_id = directory.add(_details(last_verified=date(2026, 11, 3)), actor="admin@desk")
+    entry = directory.entry(cafe_id)
+    assert (entry.cafe.name, entry.active, entry.sample, entry.last_verified) == (
+        "Norwood Baby Café", True, False, date(2026, 11, 3))
+    directory.deactivate(cafe_id, actor="admin@desk")
+    assert directory.entry(cafe_id).active is False
+    assert directory.entry(999) is None

@@ -2,7 +2,6 @@
 
 import io
 import json
-import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -13,8 +12,9 @@ from bot.desk.accounts import AccountError, create_login, main, verify
 from bot.escalation.rota import add_staff, add_team
 from bot.store.db import session_scope
 from bot.store.models import AuditEvent
+from tests import desk_support
+from tests.desk_support import PASSWORD, csrf_from, make_staff
 
-PASSWORD = "correct horse battery"
 MISMATCH = "That username and password don't match"
 START = datetime(2026, 11, 25, 9, 0)
 
@@ -53,14 +53,8 @@ def hana(database_url):
     return staff_id
 
 
-def csrf_from(client, path="/login"):
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-
-
 def sign_in(client, username="hali", password=PASSWORD, follow=False):
-    form = {"username": username, "password": password, "csrf_token": csrf_from(client)}
-    return client.post("/login", data=form, follow_redirects=follow)
+    return desk_support.sign_in(client, username, password, follow)
 
 
 def audit_actions(database_url):
@@ -78,13 +72,21 @@ def test_signed_out_home_goes_to_sign_in_page(client):
     assert '<label for="password">' in page and 'id="password"' in page
 
 
-def test_sign_in_lands_on_home_page_with_name_role_and_team(client, hana, database_url):
+def test_health_visitor_lands_on_the_queue_signed_in_by_name(client, hana, database_url):
     reply = sign_in(client, username="  HAli ", follow=True)
     page = reply.get_data(as_text=True)
-    assert reply.status_code == 200 and reply.request.path == "/"
-    assert "Hana Ali" in page and "Health visitor" in page and "North" in page
-    assert "Sign out" in page
+    assert reply.status_code == 200 and reply.request.path == "/queue/"
+    assert "Hana Ali" in page and "Sign out" in page
     assert ("desk_sign_in", None) in audit_actions(database_url)
+
+
+def test_admin_lands_on_home_page_with_role_and_areas(client, database_url):
+    make_staff(database_url, "Ada Admin", "admin", None, "ada")
+    reply = sign_in(client, username="ada", follow=True)
+    page = reply.get_data(as_text=True)
+    assert reply.status_code == 200 and reply.request.path == "/"
+    assert "Hello, Ada Admin" in page and "Admin" in page and "All teams" in page
+    assert "Staff and teams" in page and "Queue" not in page
 
 
 def test_sign_in_renews_the_session_and_its_csrf_token(client, hana):
@@ -100,7 +102,7 @@ def test_wrong_password_is_refused_kindly(client, hana, database_url):
     reply = sign_in(client, password="not the password")
     assert reply.status_code == 401
     assert MISMATCH in reply.get_data(as_text=True)
-    assert client.get("/").status_code == 302
+    assert client.get("/queue/").headers["Location"].endswith("/login")
     action, detail = audit_actions(database_url)[-1]
     assert action == "desk_sign_in_failed"
     assert "not the password" not in detail
@@ -127,7 +129,7 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(client, hana, clock,
     clock.now = START + timedelta(minutes=14, seconds=59)
     assert sign_in(client).status_code == 401
     clock.now = START + timedelta(minutes=15, seconds=1)
-    assert sign_in(client, follow=True).request.path == "/"
+    assert sign_in(client, follow=True).request.path == "/queue/"
 
 
 def test_success_resets_the_failure_count(database_url, hana):
@@ -146,23 +148,23 @@ def test_login_and_logout_without_csrf_token_are_refused(client, hana):
     sign_in(client)
     assert client.post("/logout").status_code == 400
     assert client.post("/logout", data={"csrf_token": "forged"}).status_code == 400
-    assert client.get("/").status_code == 200, "still signed in"
+    assert client.get("/queue/").status_code == 200, "still signed in"
 
 
 def test_logout_clears_the_session(client, hana, database_url):
     sign_in(client)
-    token = csrf_from(client, "/")
+    token = csrf_from(client, "/queue/")
     reply = client.post("/logout", data={"csrf_token": token})
     assert reply.status_code == 302 and reply.headers["Location"].endswith("/login")
     with client.session_transaction() as session:
         assert "staff_id" not in session and "csrf_token" not in session
-    assert client.get("/").status_code == 302
+    assert client.get("/queue/").headers["Location"].endswith("/login")
     assert "desk_sign_out" in [action for action, _ in audit_actions(database_url)]
 
 
 def test_csrf_token_in_header_is_accepted(client, hana):
     sign_in(client)
-    token = csrf_from(client, "/")
+    token = csrf_from(client, "/queue/")
     assert client.post("/logout", headers={"X-CSRF-Token": token}).status_code == 302
 
 
@@ -172,7 +174,7 @@ def test_deactivated_staff_are_signed_out_at_once(client, hana, database_url):
     sign_in(client)
     with session_scope(database_url) as session:
         session.get(Staff, hana).active = False
-    assert client.get("/").status_code == 302
+    assert client.get("/queue/").headers["Location"].endswith("/login")
 
 
 def test_session_cookie_is_http_only_and_lax(app, client, hana):

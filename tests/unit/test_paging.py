@@ -109,6 +109,17 @@ def test_nobody_on_duty_pages_the_fallback_contact(database_url, team):
     assert [(p[0], p[2]) for p in pages(database_url)] == [("fallback", "held")]
 
 
+def test_on_duty_without_a_pager_does_not_hold_back_the_fallback(database_url, team):
+    with session_scope(database_url) as session:
+        visitor = session.get(Staff, int(team["visitor"]))
+        visitor.page_channel = visitor.page_address = None
+    escalation_id = EscalationService(database_url).open("c1", "urgent", "harm_to_baby", "t",
+                                                         now=T0)
+    page_due(database_url, POLICY, outbox(database_url, {"sms": RecordingSender()}), now=T0)
+    text = f"Urgent escalation #{escalation_id}: please open the desk."
+    assert pages(database_url) == [("fallback", "fallback", "sent", text)]
+
+
 def test_routine_escalations_are_queued_not_paged(database_url, team):
     EscalationService(database_url).open("c1", "routine", "concern", "text", now=T0)
     assert page_due(database_url, POLICY, outbox(database_url),

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.cafes.directory import CafeDirectory
+from bot.cafes.importer import import_sample
 from bot.desk.accounts import create_login
 from bot.escalation.rota import add_shift, add_staff, add_team
 from bot.escalation.service import EscalationService
@@ -73,10 +75,12 @@ def teams(stack):
     create_login(url, omar, "omar.browser", PASSWORD)
     sam = add_staff(url, "Sam Shaw", "health_visitor", "Browser South", None, None)
     create_login(url, sam, "sam.browser", PASSWORD)
+    lee = add_staff(url, "Lee Grant", "team_lead", "Browser North", "sms", "+447700900556")
+    create_login(url, lee, "lee.browser", PASSWORD)
     now = utcnow()
     add_shift(url, hana, "Browser North", (now - timedelta(hours=1)).isoformat(),
               (now + timedelta(hours=8)).isoformat(), "UTC")
-    return {"hana": hana, "omar": omar, "sam": sam, "url": url}
+    return {"hana": hana, "omar": omar, "sam": sam, "lee": lee, "url": url}
 
 
 def registered_person(url: str, sender: str, district: str) -> str:
@@ -219,7 +223,25 @@ def test_crisis_reaches_the_desk_and_is_handled_in_the_browser(stack, providers,
     playwright_api.expect(page.locator("img.growth-chart")).to_be_visible()
     assert page.evaluate("document.querySelector('img.growth-chart').naturalWidth") >= 600
     page.screenshot(path=str(screenshots / "person-growth.png"), full_page=True)
+    page.get_by_role("link", name="Rota").click()
+    playwright_api.expect(page.get_by_text("Hana Ali").first).to_be_visible()
+    page.screenshot(path=str(screenshots / "rota.png"), full_page=True)
+    import_sample(CafeDirectory(url))
+    page.get_by_role("link", name="Baby cafés").click()
+    playwright_api.expect(page.get_by_role("heading", name=re.compile("café", re.I)).first) \
+        .to_be_visible()
+    page.screenshot(path=str(screenshots / "cafes.png"), full_page=True)
     context.close()
+
+    # The team lead reads who did what in the audit log.
+    lead_context = browser.new_context(viewport={"width": 1280, "height": 900})
+    lead = lead_context.new_page()
+    sign_in(lead, desk_url, "lee.browser")
+    lead.get_by_role("link", name="Audit log").click()
+    playwright_api.expect(lead.get_by_role("cell", name="Escalation acknowledged").first) \
+        .to_be_visible()
+    lead.screenshot(path=str(screenshots / "audit.png"), full_page=True)
+    lead_context.close()
 
     # Another team's health visitor: 403 by URL for the escalation and the record.
     stranger = browser.new_context()

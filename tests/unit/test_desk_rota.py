@@ -16,6 +16,7 @@ from tests.desk_support import csrf_from, make_staff, sign_in
 START = datetime(2026, 11, 24, 10, 0)  # Tuesday 24 November 2026, 10:00 in the UK (GMT)
 POLICY = PagingPolicy(sla=timedelta(minutes=15), fallback_channel="sms")
 FALLBACK_WARNING = "Urgent escalations for this team will go to the fallback contact"
+ON_DUTY_CAPTION = '<caption class="visually-hidden">On duty now</caption>'
 OVERLAP = ("Hana Ali already has a shift on Tuesday 24 November from 09:00 to 17:00, which "
            "overlaps this one.")
 
@@ -125,7 +126,7 @@ def test_a_team_lead_adds_a_shift_and_paging_finds_that_person(app, staff, teams
 
     page = page_text(lee.get(team_path(north)))
     assert "Shift added: Hana Ali, Tuesday 24 November, 09:00–17:00." in page
-    on_duty = page[page.index("<caption>On duty now</caption>"):]
+    on_duty = page[page.index(ON_DUTY_CAPTION):]
     assert "Hana Ali" in on_duty and "17:00 today" in on_duty and "Can be paged" in on_duty
     assert FALLBACK_WARNING not in page
     [(actor, action, subject)] = audit_rows(database_url)
@@ -174,7 +175,7 @@ def test_a_night_shift_in_progress_shows_under_today_and_on_duty(app, staff, tea
     assert re.search(r"Wednesday 25 November \(today\)</h3>.*?Lee Brown</th>\s*"
                      r"<td>20:00 the day before to 08:00</td>", page, re.S)
     assert "Tuesday 24 November" not in page, "the page starts from today"
-    on_duty = page[page.index("<caption>On duty now</caption>"):page.index("</table>")]
+    on_duty = page[page.index(ON_DUTY_CAPTION):page.index("</table>")]
     assert "Lee Brown" in on_duty and "Hana Ali" not in on_duty
     assert "Cannot be paged: no pager set" in on_duty, "Lee has no pager"
     assert "Nobody on duty now can be paged" in page
@@ -424,7 +425,7 @@ def test_the_page_is_labelled_and_needs_no_inline_script_or_style(app, staff, te
     for field in ("date", "start", "end"):
         assert f'id="{field}-hint"' in page and f'aria-describedby="{field}-hint"' in page
     assert "the shift ends the next day" in page
-    assert "<caption>On duty now</caption>" in page
+    assert ON_DUTY_CAPTION in page
     assert '<caption class="visually-hidden">Shifts on Tuesday 24 November</caption>' in page
     assert 'style="' not in page and "<style" not in page
     assert not re.search(r"<script(?![^>]*\bsrc=)", page)

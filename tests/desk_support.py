@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from bot.desk.accounts import create_admin, create_login
 from bot.escalation.rota import add_staff
@@ -30,3 +31,13 @@ def csrf_from(client, path: str = "/login") -> str:
 def sign_in(client, username: str, password: str = PASSWORD, follow: bool = False):
     form = {"username": username, "password": password, "csrf_token": csrf_from(client)}
     return client.post("/login", data=form, follow_redirects=follow)
+
+
+class DeskClock:
+    """A desk clock the test moves by hand (the app reads it through DESK_CLOCK)."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now

@@ -5,7 +5,6 @@ from datetime import datetime
 
 import pytest
 
-from bot.desk import create_app
 from bot.escalation.rota import add_team
 from bot.store import audit
 from bot.store.db import session_scope
@@ -16,14 +15,6 @@ ROW = re.compile(r"<tr>\s*<td>")
 OLDER = re.compile(r'href="([^"]*)">Older entries')
 
 
-@pytest.fixture
-def app(database_url):
-    return create_app({"DATABASE_URL": database_url, "TESTING": True, "DESK_API_TOKEN": None})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 @pytest.fixture

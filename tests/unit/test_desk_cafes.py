@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 from bot.cafes.directory import CafeDetails, CafeDirectory
 from bot.cafes.importer import COLUMNS, import_sample
 from bot.cafes.schedule import UK, Closure, WeeklySession
-from bot.desk import create_app
 from bot.escalation.rota import add_team
 from bot.store.db import session_scope
 from bot.store.models import AuditEvent, Cafe
@@ -35,14 +34,6 @@ BAD_FILE = "\n".join([
 ])
 
 
-@pytest.fixture
-def app(database_url):
-    return create_app({"DATABASE_URL": database_url, "TESTING": True, "DESK_API_TOKEN": None})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 @pytest.fixture

@@ -15,23 +15,15 @@ from bot.escalation.service import EscalationService
 from bot.people.service import find_person
 from bot.store.db import session_scope
 from bot.store.models import AuditEvent, Escalation
-from tests.desk_support import csrf_from, make_staff, sign_in
+from tests.desk_support import DeskClock, csrf_from, make_staff, sign_in
 
 START = datetime(2026, 11, 24, 9, 0)
 POLICY = SlaPolicy(timedelta(minutes=15), timedelta(hours=48))
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def clock():
-    return Clock()
+    return DeskClock(START)
 
 
 @pytest.fixture

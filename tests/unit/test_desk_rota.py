@@ -6,12 +6,11 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.desk import create_app
 from bot.escalation.paging import PagingPolicy, recipients_for
 from bot.escalation.rota import add_team, set_pager
 from bot.store.db import session_scope
 from bot.store.models import AuditEvent, RotaShift, Staff
-from tests.desk_support import csrf_from, make_staff, sign_in
+from tests.desk_support import DeskClock, csrf_from, make_staff, sign_in
 
 START = datetime(2026, 11, 24, 10, 0)  # Tuesday 24 November 2026, 10:00 in the UK (GMT)
 POLICY = PagingPolicy(sla=timedelta(minutes=15), fallback_channel="sms")
@@ -21,25 +20,11 @@ OVERLAP = ("Hana Ali already has a shift on Tuesday 24 November from 09:00 to 17
            "overlaps this one.")
 
 
-class Clock:
-    """A desk clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
 
 @pytest.fixture
 def clock():
-    return Clock()
+    return DeskClock(START)
 
-
-@pytest.fixture
-def app(database_url, clock):
-    return create_app({"DATABASE_URL": database_url, "TESTING": True, "DESK_API_TOKEN": None,
-                       "DESK_CLOCK": clock})
 
 
 @pytest.fixture

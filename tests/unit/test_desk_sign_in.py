@@ -19,30 +19,8 @@ MISMATCH = "That username and password don't match"
 START = datetime(2026, 11, 25, 9, 0)
 
 
-class Clock:
-    """A desk clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
-@pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
-def app(database_url, clock):
-    return create_app({"DATABASE_URL": database_url, "TESTING": True, "DESK_API_TOKEN": None,
-                       "DESK_CLOCK": clock})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from bot.desk import create_app
 from bot.desk.accounts import verify
 from bot.escalation.rota import add_team, set_pager
 from bot.store.db import session_scope
@@ -15,30 +14,8 @@ from tests.desk_support import PASSWORD, csrf_from, make_staff, sign_in
 NEW_PASSWORD = "a brand new passphrase"
 
 
-class Clock:
-    """A desk clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 25, 9, 0)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
-@pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
-def app(database_url, clock):
-    return create_app({"DATABASE_URL": database_url, "TESTING": True, "DESK_API_TOKEN": None,
-                       "DESK_CLOCK": clock})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ from bot.clock import local_time
 from bot.config import get_settings
 from bot.desk import accounts
 from bot.desk.access import ADMIN, TEAM_LEAD, requires
+from bot.desk.forms import Form
 from bot.store import audit as trail
 from bot.store.models import AuditEvent
 
@@ -35,25 +36,23 @@ MAX_DETAIL_VALUE = 60
 
 
 @dataclass
-class Filters:
-    """The filters as typed, what they mean for the query, and any problems with them."""
+class Filters(Form):
+    """The filters as typed, what they mean for the query, and any problems with them.
 
-    values: dict[str, str]
+    The inputs' ids start with "filter-", while their names stay short for the query string.
+    """
+
+    id_prefix: str = "filter-"
     action: str | None = None
     actor: str | None = None
     subject_type: str | None = None
     since: datetime | None = None
     until: datetime | None = None
     before: int | None = None
-    errors: dict[str, str] = field(default_factory=dict)
 
     def link_args(self) -> dict[str, str]:
         """The filters in use, to carry into the next page's link."""
         return {name: value for name, value in self.values.items() if value}
-
-    def ordered_errors(self) -> list[tuple[str, str]]:
-        order = (*FILTER_FIELDS, "before")
-        return sorted(self.errors.items(), key=lambda item: order.index(item[0]))
 
 
 @dataclass(frozen=True)
@@ -124,45 +123,45 @@ def _start_of_day(day: date, zone: ZoneInfo) -> datetime:
 def read_filters(args: Mapping[str, str], actions: list[str], subject_types: list[str],
                  zone: ZoneInfo) -> Filters:
     """The log's filters from a query string, with a message for each one that cannot be used."""
-    values = {name: args.get(name, "").strip() for name in FILTER_FIELDS}
-    filters = Filters(values)
+    filters = Filters.read(FILTER_FIELDS, args)
+    values = filters.values
     if values["action"]:
         if values["action"] in actions:
             filters.action = values["action"]
         else:
-            filters.errors["action"] = ("There are no entries for that action. Choose one "
-                                        "from the list")
+            filters.fail("action", "There are no entries for that action. Choose one from the "
+                                   "list")
     if values["subject_type"]:
         if values["subject_type"] in subject_types:
             filters.subject_type = values["subject_type"]
         else:
-            filters.errors["subject_type"] = ("There are no entries about that kind of "
-                                              "subject. Choose one from the list")
+            filters.fail("subject_type", "There are no entries about that kind of subject. "
+                                         "Choose one from the list")
     if values["actor"]:
         if len(values["actor"]) <= 120 and ACTOR.fullmatch(values["actor"]):
             filters.actor = values["actor"]
         else:
-            filters.errors["actor"] = ("Enter who acted as a service name, like scheduler, "
-                                       "or as staff: and their number, like staff:3")
+            filters.fail("actor", "Enter who acted as a service name, like scheduler, or as "
+                                  "staff: and their number, like staff:3")
     days: dict[str, date | None] = {}
     for name, label in (("from", "Date from"), ("to", "Date to")):
         if values[name]:
             days[name] = parse_uk_date(values[name])
             if days[name] is None:
-                filters.errors[name] = f"{label} must be a real date, like 25/11/2026"
+                filters.fail(name, f"{label} must be a real date, like 25/11/2026")
     if days.get("from"):
         filters.since = _start_of_day(days["from"], zone)
     if days.get("to"):
         filters.until = _start_of_day(days["to"] + timedelta(days=1), zone)
         if days.get("from") and days["to"] < days["from"]:
-            filters.errors["to"] = "Date to must be the same as or after date from"
+            filters.fail("to", "Date to must be the same as or after date from")
     before = args.get("before", "").strip()
     if before:
         if before.isdigit() and int(before) > 0:
             filters.before = int(before)
         else:
-            filters.errors["before"] = ("That page of the log does not exist. Start again "
-                                        "from the newest entries")
+            filters.fail("before", "That page of the log does not exist. Start again from "
+                                   "the newest entries")
     return filters
 
 
@@ -209,7 +208,9 @@ def audit_log():
         entries = _entries(events, database_url, timezone_name)
     page = render_template(
         "audit/log.html", filters=filters, entries=entries, older_than=older_than,
-        action_options=[(action, action_words(action)) for action in actions],
-        subject_types=subject_types,
+        action_options=[("", "Any action"),
+                        *((action, action_words(action)) for action in actions)],
+        subject_options=[("", "Anything"), *((kind, kind.replace("_", " ").capitalize())
+                                             for kind in subject_types)],
     )
     return page, 400 if filters.errors else 200

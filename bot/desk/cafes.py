@@ -30,6 +30,7 @@ from bot.cafes.directory import CafeDetails, CafeDirectory, CafeError, Listed, p
 from bot.cafes.importer import CafeImportError, ImportResult, import_text
 from bot.cafes.schedule import UK, WEEKDAYS, WeeklySession, clock
 from bot.desk.access import ADMIN, HEALTH_VISITOR, TEAM_LEAD, requires, signed_in
+from bot.desk.forms import Form
 
 bp = Blueprint("cafes", __name__, url_prefix="/cafes")
 
@@ -47,6 +48,11 @@ REQUIRED = {
     "address": "Enter the venue's address",
     "postcode": "Enter the venue's postcode",
 }
+# The order the fields come on the page: sessions sit between the postcode and the contact.
+FIELD_ORDER = (*TEXT_FIELDS[:4],
+               *(f"session-{i}-{part}" for i in range(MAX_SESSION_ROWS)
+                 for part in ("day", "start", "end")),
+               *TEXT_FIELDS[4:])
 FIELD_LABELS = {"name": "Name", "venue": "Venue", "address": "Address", "contact": "Contact",
                 "accessibility": "Accessibility", "languages": "Languages"}
 _TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?::\d{2})?")
@@ -89,29 +95,16 @@ class SessionRow:
 
 
 @dataclass
-class CafeForm:
-    """The café form as typed, and its problems keyed by the id of the input to fix."""
+class CafeForm(Form):
+    """The café form as typed: its text fields, and its weekly sessions one row each."""
 
-    values: dict[str, str] = field(default_factory=lambda: dict.fromkeys(TEXT_FIELDS, ""))
+    fields: tuple[str, ...] = FIELD_ORDER
     sessions: list[SessionRow] = field(default_factory=list)
-    errors: dict[str, str] = field(default_factory=dict)
 
     def padded(self) -> list[SessionRow]:
         """The rows to show: never fewer than three, so there is room to add a session."""
         rows = list(self.sessions[:MAX_SESSION_ROWS])
         return rows + [SessionRow() for _ in range(MIN_SESSION_ROWS - len(rows))]
-
-    def fail(self, field_id: str, message: str) -> None:
-        self.errors.setdefault(field_id, message)
-
-    def ordered_errors(self) -> list[tuple[str, str]]:
-        """Problems in the order their fields come on the page, for the error summary."""
-        order = [*TEXT_FIELDS[:4],
-                 *(f"session-{i}-{part}" for i in range(MAX_SESSION_ROWS)
-                   for part in ("day", "start", "end")),
-                 *TEXT_FIELDS[4:]]
-        return sorted(self.errors.items(),
-                      key=lambda item: order.index(item[0]) if item[0] in order else 0)
 
 
 def weekly_words(session: WeeklySession) -> str:
@@ -139,7 +132,7 @@ def form_from_entry(entry: Listed) -> CafeForm:
             for s in cafe.sessions]
     if MIN_SESSION_ROWS <= len(rows) < MAX_SESSION_ROWS:
         rows.append(SessionRow())  # a spare row, so a session can always be added
-    return CafeForm(values, rows)
+    return CafeForm(values=values, sessions=rows)
 
 
 def form_from_request(data: Mapping[str, str]) -> CafeForm:
@@ -152,7 +145,7 @@ def form_from_request(data: Mapping[str, str]) -> CafeForm:
             break
         rows.append(SessionRow(data.get(f"{prefix}day", ""), data.get(f"{prefix}start", ""),
                                data.get(f"{prefix}end", "")))
-    return CafeForm(values, rows)
+    return CafeForm(values=values, sessions=rows)
 
 
 def _parse_time(text: str) -> time | None:
@@ -254,7 +247,7 @@ def _take_problems(form: CafeForm, error: CafeError) -> None:
     """Show the directory's own objections by the field they concern."""
     for name, reason in error.problems:
         field_id = name if name in REQUIRED else "session-0-day" if name == "sessions" else "name"
-        form.fail(field_id, reason[:1].upper() + reason[1:])
+        form.fail(field_id, reason)
 
 
 def _directory() -> CafeDirectory:
@@ -353,7 +346,11 @@ def deactivate_cafe(cafe_id: int):
 
 def _import_page(status: int = 200, problem: str | None = None,
                  row_errors: list[str] | None = None):
-    return render_template("cafes/import.html", problem=problem, row_errors=row_errors or [],
+    """The import page; a problem with the file itself is shown by the file field."""
+    form = Form(("file",))
+    if problem:
+        form.fail("file", problem)
+    return render_template("cafes/import.html", form=form, row_errors=row_errors or [],
                            columns=IMPORT_COLUMNS,
                            max_size=f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB"), status
 

@@ -36,6 +36,7 @@ from bot.desk.access import (
 )
 from bot.desk.accounts import SignedInStaff
 from bot.desk.auth import desk_now
+from bot.desk.forms import Form
 from bot.escalation import rota as rota_store
 from bot.escalation.rota import RotaError, Shift, ShiftError, day_label, to_local
 
@@ -147,8 +148,7 @@ def _team_name(allowed: bool, team_id: int) -> str:
     return name
 
 
-def _render_team(team_id: int, team_name: str, staff: SignedInStaff,
-                 form: dict[str, str] | None = None, errors: dict[str, str] | None = None,
+def _render_team(team_id: int, team_name: str, staff: SignedInStaff, form: Form | None = None,
                  status: int = 200):
     url, zone_name, now = _database_url(), _zone_name(), desk_now()
     today = to_local(now, zone_name).date()
@@ -156,7 +156,6 @@ def _render_team(team_id: int, team_name: str, staff: SignedInStaff,
     window_end = _local_midnight(today + timedelta(days=DAYS_SHOWN), zone_name)
     on_duty = rota_store.on_duty_now(url, team_id, now)
     can_keep = may_keep_rota(staff, team_id)
-    errors = errors or {}
     return render_template(
         "rota/team.html",
         team_id=team_id,
@@ -169,9 +168,7 @@ def _render_team(team_id: int, team_name: str, staff: SignedInStaff,
         days=_rota_days(rota_store.shifts_for(url, team_id, window_start, window_end), today,
                         now, zone_name),
         staff_choices=rota_store.rota_staff(url, team_id) if can_keep else [],
-        form=form or {"date": today.isoformat()},
-        errors=errors,
-        error_list=[(field, errors[field]) for field in FIELDS if field in errors],
+        form=form or Form.read(FIELDS, {"date": today.isoformat()}),
     ), status
 
 
@@ -216,26 +213,26 @@ def _parse_time(text: str) -> time | None:
     return time(hour, minute)
 
 
-def _read_shift_form(form: dict[str, str]) -> tuple[dict[str, str], tuple | None]:
-    """Field errors, or the staff id, day, start and end typed."""
-    errors: dict[str, str] = {}
-    staff_id = int(form["staff"]) if form["staff"].isdigit() else None
+def _read_shift_form(form: Form) -> tuple | None:
+    """The staff id, day, start and end typed, or None with the form's errors noted."""
+    values = form.values
+    staff_id = int(values["staff"]) if values["staff"].isdigit() else None
     if staff_id is None:
-        errors["staff"] = "Choose who is on duty."
-    day = _parse_date(form["date"])
+        form.fail("staff", "Choose who is on duty.")
+    day = _parse_date(values["date"])
     if day is None:
-        errors["date"] = ("Enter the date the shift starts." if not form["date"]
-                          else "Enter a real date, for example 24/11/2026.")
-    start, end = _parse_time(form["start"]), _parse_time(form["end"])
+        form.fail("date", "Enter the date the shift starts." if not values["date"]
+                  else "Enter a real date, for example 24/11/2026.")
+    start, end = _parse_time(values["start"]), _parse_time(values["end"])
     if start is None:
-        errors["start"] = ("Enter the time the shift starts." if not form["start"]
-                           else "Enter the start time as hours and minutes, for example 09:00.")
+        form.fail("start", "Enter the time the shift starts." if not values["start"]
+                  else "Enter the start time as hours and minutes, for example 09:00.")
     if end is None:
-        errors["end"] = ("Enter the time the shift ends." if not form["end"]
-                         else "Enter the end time as hours and minutes, for example 17:00.")
-    if errors:
-        return errors, None
-    return errors, (staff_id, day, start, end)
+        form.fail("end", "Enter the time the shift ends." if not values["end"]
+                  else "Enter the end time as hours and minutes, for example 17:00.")
+    if form.errors:
+        return None
+    return staff_id, day, start, end
 
 
 @bp.post("/teams/<int:team_id>/shifts")
@@ -243,8 +240,8 @@ def _read_shift_form(form: dict[str, str]) -> tuple[dict[str, str], tuple | None
 def add_shift(team_id: int):
     staff = signed_in()
     team_name = _team_name(may_keep_rota(staff, team_id), team_id)
-    form = {field: request.form.get(field, "").strip() for field in FIELDS}
-    errors, typed = _read_shift_form(form)
+    form = Form.read(FIELDS, request.form)
+    typed = _read_shift_form(form)
     if typed is not None:
         staff_id, day, start, end = typed
         zone_name = _zone_name()
@@ -255,13 +252,13 @@ def add_shift(team_id: int):
                 timezone_name=zone_name, actor=f"staff:{staff.id}",
             )
         except ShiftError as error:
-            errors[error.field] = error.message
+            form.fail(error.field, error.message)
         else:
             shift = rota_store.get_shift(_database_url(), shift_id)
             flash(f"Shift added: {shift.staff_name}, {day_label(day)}, "
                   f"{shift_times(shift, day, zone_name)}.")
             return redirect(url_for("rota.team_rota", team_id=team_id))
-    return _render_team(team_id, team_name, staff, form, errors, 400)
+    return _render_team(team_id, team_name, staff, form, 400)
 
 
 @bp.post("/shifts/<int:shift_id>/remove")

@@ -9,8 +9,6 @@ show a pager only by its last digits, and never a password or its hash.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from flask import (
     Blueprint,
@@ -26,6 +24,7 @@ from flask import (
 from bot.desk import accounts
 from bot.desk.access import ADMIN, ROLE_NAMES, requires, signed_in
 from bot.desk.accounts import MIN_PASSWORD_LENGTH, AccountError, StaffSummary, TeamSummary
+from bot.desk.forms import Form
 from bot.escalation.rota import RotaError, add_team
 from bot.people.postcode import extract_district
 from bot.store.models import utcnow
@@ -45,30 +44,6 @@ CHANNEL_LABELS = (("", "No pager"), *CHANNEL_NAMES.items())
 ROLE_HINT = ("Health visitors see their own team's parents. Team leads also keep their team's "
              "rota. Admins keep accounts, teams and settings, but see no one's record.")
 TEAM_HINT = "Health visitors and team leads need a team. Admins work across all teams."
-
-
-@dataclass
-class Form:
-    """A form as typed, and its problems keyed by the id of the input to fix."""
-
-    fields: tuple[str, ...]
-    values: dict[str, str]
-    errors: dict[str, str] = field(default_factory=dict)
-
-    def fail(self, field_id: str, message: str) -> None:
-        self.errors.setdefault(field_id, message[:1].upper() + message[1:])
-
-    def ordered_errors(self) -> list[tuple[str, str]]:
-        """Problems in the order their fields come on the page, for the error summary."""
-        return sorted(self.errors.items(), key=lambda item: self.fields.index(item[0])
-                      if item[0] in self.fields else len(self.fields))
-
-
-def _form(fields: tuple[str, ...], data: Mapping[str, str] | None = None) -> Form:
-    """A form from posted data, never keeping a password to show again."""
-    data = data or {}
-    return Form(fields, {name: "" if name == "password" else data.get(name, "").strip()
-                         for name in fields})
 
 
 def pager_words(channel: str | None, ending: str | None) -> str:
@@ -103,6 +78,12 @@ def _staff_or_404(staff_id: int) -> StaffSummary:
     if person is None:
         abort(404, description="There is no member of staff with that number.")
     return person
+
+
+def _standing_form(person: StaffSummary) -> Form:
+    """The edit form as the account stands, before any change is typed."""
+    return Form.read(STAFF_FIELDS, {"role": person.role, "team_id": str(person.team_id or ""),
+                                    "page_channel": person.page_channel or ""})
 
 
 def _team_id(form: Form, teams: list[TeamSummary]) -> int | None:
@@ -183,8 +164,8 @@ def list_staff():
 @requires(ADMIN)
 def new_team():
     if request.method == "GET":
-        return render_template("staff/team_form.html", form=_form(TEAM_FIELDS))
-    form = _form(TEAM_FIELDS, request.form)
+        return render_template("staff/team_form.html", form=Form.read(TEAM_FIELDS))
+    form = Form.read(TEAM_FIELDS, request.form)
     name = form.values["name"]
     if not name:
         form.fail("name", "Enter the team's name")
@@ -225,8 +206,8 @@ def new_team():
 def new_staff():
     teams = accounts.list_teams(_db())
     if request.method == "GET":
-        return _staff_form_page(_form(STAFF_FIELDS), teams)
-    form = _form(STAFF_FIELDS, request.form)
+        return _staff_form_page(Form.read(STAFF_FIELDS), teams)
+    form = Form.read(STAFF_FIELDS, request.form)
     password = request.form.get("password", "")
     if not form.values["name"]:
         form.fail("name", "Enter their full name")
@@ -259,10 +240,8 @@ def edit_staff(staff_id: int):
     person = _staff_or_404(staff_id)
     teams = accounts.list_teams(_db())
     if request.method == "GET":
-        form = _form(STAFF_FIELDS, {"role": person.role, "team_id": str(person.team_id or ""),
-                                    "page_channel": person.page_channel or ""})
-        return _edit_page(person, form, teams)
-    form = _form(STAFF_FIELDS, request.form)
+        return _edit_page(person, _standing_form(person), teams)
+    form = Form.read(STAFF_FIELDS, request.form)
     _check_role(form)
     if person.id == _admin_id() and form.values["role"] != person.role:
         form.fail("role", "You cannot change your own role. Ask another admin to do it")
@@ -301,8 +280,7 @@ def deactivate_staff(staff_id: int):
 def reset_password(staff_id: int):
     person = _staff_or_404(staff_id)
     password = request.form.get("password", "")
-    form = _form(STAFF_FIELDS, {"role": person.role, "team_id": str(person.team_id or ""),
-                                "page_channel": person.page_channel or ""})
+    form = _standing_form(person)
     if person.username is None:
         form.fail("password", f"{person.name} does not have a desk sign-in")
     else:

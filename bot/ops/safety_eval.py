@@ -25,13 +25,13 @@ SETS = {
     "development": (
         ("risk_crisis.yml", "risk_holdout_crisis.yml", "risk_dev2_crisis.yml",
          "risk_dev3_crisis.yml", "risk_dev4_crisis.yml", "risk_dev5_crisis.yml",
-         "risk_dev6_crisis.yml", "risk_dev7_crisis.yml"),
+         "risk_dev6_crisis.yml", "risk_dev7_crisis.yml", "risk_dev8_crisis.yml"),
         ("risk_near_miss.yml", "risk_holdout_near_miss.yml", "risk_dev2_near_miss.yml",
          "risk_dev3_near_miss.yml", "risk_dev4_near_miss.yml", "risk_dev5_near_miss.yml",
-         "risk_dev6_near_miss.yml", "risk_dev7_near_miss.yml"),
+         "risk_dev6_near_miss.yml", "risk_dev7_near_miss.yml", "risk_dev8_near_miss.yml"),
     ),
     # Written separately and added later; until its files exist it is skipped, not an error.
-    "blind": (("risk_blind5_crisis.yml",), ("risk_blind5_near_miss.yml",)),
+    "blind": (("risk_blind6_crisis.yml",), ("risk_blind6_near_miss.yml",)),
 }
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.safety.prefilter import Alternation, WordIndex
 from bot.text_patterns import APOSTROPHES, DECIMAL_COMMA, LETTER_REPEATS
 
 PATTERNS_FILE = Path(__file__).with_name("risk_patterns.yml")
@@ -38,6 +39,15 @@ _CLAUSE_BOUNDARY = re.compile(r"[|,]")
 _SENTENCE = re.compile(r"\|")
 _NON_WORD = re.compile(r"[^a-z0-9°+.,\s|]+")
 _SPACES = re.compile(r"[ \t]+")
+# "ill" and "id" with the apostrophe gone: "I'll" and "I'd" where "I" would start a clause.
+_SHORTENED = {"ill": "i will", "id": "i would"}
+# Only after words that "ill" (unwell) hardly follows: "so ill", "feel ill" stay as they are.
+_BEFORE_I = frozenset(
+    "if then think thought scared afraid frightened terrified worried sure know promise swear "
+    "maybe probably hope wish what".split()
+)
+# A turn in a sentence: what comes after it is judged on its own ("all good, and then ...").
+_TURN = re.compile(r" (?:but|and then|however) ")
 
 
 @dataclass(frozen=True)
@@ -58,15 +68,15 @@ class Detection:
 class _Category:
     name: str
     severity: str
-    pattern: re.Pattern
+    pattern: Alternation
     # Patterns anchored to the start of the message ("^..."), kept apart: in one alternation
     # with the others they would slow every search down.
     anchored: re.Pattern | None = None
 
-    def finditer(self, text: str):
+    def finditer(self, text: str, unlocked: dict[int, set[int]]):
         if self.anchored is not None:
             yield from self.anchored.finditer(text)
-        yield from self.pattern.finditer(text)
+        yield from self.pattern.finditer(text, unlocked)
 
 
 def _alternation(patterns: list[str]) -> re.Pattern | None:
@@ -81,9 +91,17 @@ class RiskDetector:
         self.reviewed = spec["reviewed"]
         self.sources = tuple(spec["sources"])
         self.words = {k: str(v) for k, v in spec["words"].items()}
+        # Dropped g's ("thinkin", "endin", "battern"): restored for every -ing word the
+        # patterns use, so no pattern needs to spell both.
+        self._ing_words = frozenset(
+            set(re.findall(r"(?<![a-z\\])[a-z]{2,}ing\b", " ".join(_strings(spec))))
+            - {"thing"}  # "thin" is a word
+        )
         self.vocabulary = frozenset(spec["fuzzy_vocabulary"])
         self._deletes = _deletion_index(self.vocabulary)
-        self.idioms = re.compile("|".join(f"(?:{p})" for p in spec["figures_of_speech"]))
+        # Every pattern list below is tried only where the text's words could let it match.
+        self._words = WordIndex()
+        self.idioms = Alternation(spec["figures_of_speech"], self._words)
         negation = spec["negation"]
         self.negators = frozenset(negation["negators"])
         self.negation_blockers = frozenset(negation["blockers"])
@@ -103,19 +121,30 @@ class RiskDetector:
         }
         # One search tells whether any strong cue is there at all (most messages: none).
         self.cue_gates = {
-            name: _alternation(body.get("strong", []))
+            name: Alternation(body.get("strong", []), self._words)
             for name, body in (spec.get("cues") or {}).items()
         }
-        self.categories = [
-            _Category(
+        self.categories = []
+        # A pattern may come with `routine_when`: a sign that is urgent in general but not in a
+        # message that also says this (a fever in a toddler, waters breaking clear at term).
+        self.conditions: dict[re.Pattern, tuple[re.Pattern, str]] = {}
+        for name, body in spec["categories"].items():
+            entries = [e if isinstance(e, dict) else {"pattern": e} for e in body["patterns"]]
+            plain = [e for e in entries if not e["pattern"].startswith("^")]
+            alternation = Alternation([e["pattern"] for e in plain], self._words)
+            for entry, compiled in zip(plain, alternation.patterns, strict=True):
+                if "routine_when" in entry:
+                    self.conditions[compiled] = (
+                        re.compile(entry["routine_when"]), entry["because"]
+                    )
+            self.categories.append(_Category(
                 name,
                 body["severity"],
-                _alternation([p for p in body["patterns"] if not p.startswith("^")])
-                or re.compile(r"(?!)"),
-                _alternation([p for p in body["patterns"] if p.startswith("^")]),
-            )
-            for name, body in spec["categories"].items()
-        ]
+                alternation,
+                _alternation([e["pattern"] for e in entries if e["pattern"].startswith("^")]),
+            ))
+        # "baby monitor", "baby shark": a thing, not the baby, whatever is done to it.
+        self.baby_things = frozenset(spec.get("baby_things", ()))
         self._corrected: dict[str, str] = {}
 
     def normalise(self, text: str) -> str:
@@ -128,7 +157,11 @@ class RiskDetector:
         text = LETTER_REPEATS.sub(r"\1\1", text)
         tokens = []
         for token in text.split():
+            if token in _SHORTENED and tokens and tokens[-1] in _BEFORE_I:
+                token = _SHORTENED[token]  # "scared ill drown her": I'll, not ill
             token = self.words.get(token, token)
+            if token.endswith("in") and token + "g" in self._ing_words:
+                token += "g"
             if " " not in token:
                 corrected = self._corrected.get(token)
                 if corrected is None:
@@ -136,6 +169,8 @@ class RiskDetector:
                     if len(self._corrected) < 100_000:  # bounded: texts are untrusted
                         self._corrected[token] = corrected
                 token = corrected
+            if token in self.baby_things and tokens and tokens[-1] == "baby":
+                tokens.pop()
             tokens.append(token)
         return _SPACES.sub(" ", " ".join(tokens)).strip()
 
@@ -155,15 +190,27 @@ class RiskDetector:
                     return word
         return token
 
-    def detect(self, text: str) -> Detection | None:
+    def _clean(self, text: str) -> tuple[str, dict[int, set[int]]]:
+        """The normalised text less its figures of speech, and the patterns its words allow."""
         normalised = self.normalise(text)
-        cleaned = self.idioms.sub(" | ", normalised)
+        unlocked = self._words.scan(normalised)
+        cleaned = self.idioms.sub(" | ", normalised, unlocked)
+        if cleaned != normalised:
+            unlocked = self._words.scan(cleaned)
+        return cleaned, unlocked
+
+    def clean(self, text: str) -> str:
+        """The text as the patterns and the lexicon see it."""
+        return self._clean(text)[0]
+
+    def detect(self, text: str) -> Detection | None:
+        cleaned, unlocked = self._clean(text)
         found: list[tuple[str, str]] = []
         by_cues: set[str] = set()
         lowered: str | None = None
         for category in self.categories:
             severity = None
-            for match in category.finditer(cleaned):
+            for match in category.finditer(cleaned, unlocked):
                 reason = self._lowering_reason(cleaned, match, category) if (
                     category.severity == URGENT
                 ) else None
@@ -172,7 +219,7 @@ class RiskDetector:
                     break
                 severity, lowered = ROUTINE, reason
             if severity is None and category.name in self.cues:
-                severity, reason = self._cue_severity(cleaned, category)
+                severity, reason = self._cue_severity(cleaned, category, unlocked)
                 lowered = reason or lowered
                 if severity == URGENT:
                     by_cues.add(category.name)
@@ -180,11 +227,17 @@ class RiskDetector:
                 found.append((category.name, severity))
         # The lexicon speaks only where the patterns recognised no risk category: it must not
         # overrule a phrase they judged negated, past, a question or a story.
+        # Nor is it urgent where the patterns' own rules would lower a phrase: a story or
+        # programme, or a message about the past with nothing happening again.
         if self.lexicon is not None and all(name == "concern" for name, _ in found):
             category, probability = self.lexicon.score(cleaned)
-            if probability >= self.lexicon.urgent_p and self._media_for(category).search(cleaned):
-                found.append((category, ROUTINE))  # a programme or story, not the person
-                lowered = "story_or_media"
+            reason = (
+                self._lexicon_lowering(cleaned, category)
+                if probability >= self.lexicon.urgent_p else None
+            )
+            if reason is not None:
+                found.append((category, ROUTINE))
+                lowered = reason
             elif probability >= self.lexicon.urgent_p:
                 found.insert(0, (category, URGENT))
             elif probability >= self.lexicon.routine_p:
@@ -201,11 +254,13 @@ class RiskDetector:
         first = next((n for n in names if n != "concern"), names[0])
         return Detection(first, ROUTINE, names, lowered)
 
-    def _cue_severity(self, text: str, category: _Category) -> tuple[str | None, str | None]:
+    def _cue_severity(
+        self, text: str, category: _Category, unlocked: dict[int, set[int]]
+    ) -> tuple[str | None, str | None]:
         """Urgent when a strong cue and one more cue of the category are both present."""
         strong, weak = self.cues[category.name]
         gate = self.cue_gates[category.name]
-        if gate is None or gate.search(text) is None:
+        if not gate or gate.search(text, unlocked) is None:
             return None, None
         strong_hits = [m for p in strong for m in p.finditer(text)]
         if not strong_hits:
@@ -224,11 +279,11 @@ class RiskDetector:
         its sentence (past or resolved, a story or programme), never on the whole message."""
         clause_start, clause_end = _bounds(text, match, _CLAUSE_BOUNDARY)
         clause = text[clause_start:clause_end]
-        # "It was fine earlier but now ...": risk after a "but" is judged from the "but" on;
-        # risk before it keeps its whole sentence ("had a bleed but the scan was fine").
+        # "It was fine earlier but now ...": risk after a "but" (or "and then") is judged from
+        # it on; risk before it keeps its whole sentence ("had a bleed but the scan was fine").
         sentence_start, sentence_end = _bounds(text, match, _SENTENCE)
-        but = text.rfind(" but ", sentence_start, match.start())
-        sentence = text[but + 1 if but != -1 else sentence_start : sentence_end]
+        turns = list(_TURN.finditer(text, sentence_start, match.start()))
+        sentence = text[turns[-1].start() + 1 if turns else sentence_start : sentence_end]
         before = text[clause_start : match.start()].split()[-self.negation_window :]
         if self._negated(before):
             return "negated"
@@ -246,6 +301,18 @@ class RiskDetector:
             return "information_question"
         if self._media_for(category.name).search(sentence):
             return "story_or_media"
+        condition = self.conditions.get(match.re)
+        if condition is not None and condition[0].search(text):
+            return condition[1]
+        return None
+
+    def _lexicon_lowering(self, text: str, category: str) -> str | None:
+        """Why a lexicon judgement is only routine, read from the whole message."""
+        if self._media_for(category).search(text):
+            return "story_or_media"
+        past = (self.history if category in NEVER_LOWERED_AS_PAST else self.resolved)
+        if past.search(text) and not self.again.search(text):
+            return "past_or_resolved"
         return None
 
     def _media_for(self, category: str) -> re.Pattern:
@@ -366,6 +433,17 @@ def _distance(a: str, b: str) -> int:
                 current[j] = min(current[j], previous2[j - 2] + 1)
         previous2, previous = previous, current
     return previous[-1]
+
+
+def _strings(value) -> list[str]:
+    """Every string in a loaded YAML document."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
 
 
 def _load(path: Path) -> dict:

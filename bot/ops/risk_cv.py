@@ -11,56 +11,38 @@ from the others, so the left-out set stands in for new messages the lexicon has 
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass, field
 
 from bot.ops.build_risk_lexicon import _ordinary_texts, build
-from bot.ops.safety_eval import SETS, load_messages
+from bot.ops.safety_eval import SETS, SafetyReport, load_messages
 from bot.safety.detector import PATTERNS_FILE, RiskDetector, RiskLexicon, _load
 
 CRISIS, NEAR_MISS = SETS["development"]
 
 
-@dataclass
-class Score:
-    crisis: int = 0
-    caught: int = 0
-    near: int = 0
-    false_urgent: int = 0
-    missed: list[str] = field(default_factory=list)
-    alarms: list[str] = field(default_factory=list)
-
-    def add(self, other: Score) -> None:
-        self.crisis += other.crisis
-        self.caught += other.caught
-        self.near += other.near
-        self.false_urgent += other.false_urgent
-        self.missed += other.missed
-        self.alarms += other.alarms
-
-    def row(self, label: str) -> str:
-        recall = self.caught / self.crisis if self.crisis else 0.0
-        false = self.false_urgent / self.near if self.near else 0.0
-        return (f"{label:<26} recall {recall:6.1%} ({self.caught}/{self.crisis})   "
-                f"false urgent {false:5.1%} ({self.false_urgent}/{self.near})")
+def row(label: str, report: SafetyReport) -> str:
+    return (f"{label:<26} recall {report.recall:6.1%} "
+            f"({report.crisis_caught}/{report.crisis_total})   "
+            f"false urgent {report.false_urgent_rate:5.1%} "
+            f"({report.near_miss_urgent}/{report.near_miss_total})")
 
 
-def measure(detector: RiskDetector, crisis: str, near_miss: str) -> Score:
-    score = Score()
+def measure(detector: RiskDetector, crisis: str, near_miss: str) -> SafetyReport:
+    report = SafetyReport()
     for item in load_messages(crisis):
-        score.crisis += 1
+        report.crisis_total += 1
         found = detector.detect(item["text"])
         if found is not None and found.urgent:
-            score.caught += 1
+            report.crisis_caught += 1
         else:
             got = "none" if found is None else f"{found.category}/{found.severity}"
-            score.missed.append(f"[{item['category']} -> {got}] {item['text']}")
+            report.missed.append({**item, "got": got})
     for item in load_messages(near_miss):
-        score.near += 1
+        report.near_miss_total += 1
         found = detector.detect(item["text"])
         if found is not None and found.urgent:
-            score.false_urgent += 1
-            score.alarms.append(f"[{found.category}] {item['text']}")
-    return score
+            report.near_miss_urgent += 1
+            report.false_urgent.append({**item, "got": found.category})
+    return report
 
 
 def _label(name: str) -> str:
@@ -68,19 +50,19 @@ def _label(name: str) -> str:
     return name.rstrip("_") or "dev1"
 
 
-def table(title: str, detectors, show_misses: bool) -> Score:
+def table(title: str, detectors, show_misses: bool) -> SafetyReport:
     print(title)
-    total = Score()
+    total = SafetyReport()
     for k, (crisis, near_miss) in enumerate(zip(CRISIS, NEAR_MISS, strict=True)):
-        score = measure(detectors(k), crisis, near_miss)
-        total.add(score)
-        print("  " + score.row(_label(crisis)))
+        report = measure(detectors(k), crisis, near_miss)
+        total.merge(report)
+        print("  " + row(_label(crisis), report))
         if show_misses:
-            for line in score.missed:
-                print("      MISS  " + line)
-            for line in score.alarms:
-                print("      FALSE " + line)
-    print("  " + total.row("all") + "\n")
+            for item in report.missed:
+                print(f"      MISS  [{item['category']} -> {item['got']}] {item['text']}")
+            for item in report.false_urgent:
+                print(f"      FALSE [{item['got']}] {item['text']}")
+    print("  " + row("all", total) + "\n")
     return total
 
 

@@ -55,6 +55,15 @@ class SafetyReport:
     missed: list[dict] = field(default_factory=list)
     false_urgent: list[dict] = field(default_factory=list)
 
+    def merge(self, other: SafetyReport) -> None:
+        """Add another set's counts, for a total over several sets."""
+        self.crisis_total += other.crisis_total
+        self.crisis_caught += other.crisis_caught
+        self.near_miss_total += other.near_miss_total
+        self.near_miss_urgent += other.near_miss_urgent
+        self.missed += other.missed
+        self.false_urgent += other.false_urgent
+
     @property
     def recall(self) -> float:
         return self.crisis_caught / self.crisis_total if self.crisis_total else 0.0

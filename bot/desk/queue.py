@@ -102,10 +102,11 @@ def urgent_waiting() -> list[QueueItem]:
 
 @bp.app_context_processor
 def _banner() -> dict[str, Any]:
-    """Every page shows the unacknowledged urgent ones: they must be impossible to miss."""
+    """Every page shows the unacknowledged urgent ones: they must be impossible to miss. The
+    page asks when it draws the banner, so fragments and JSON never pay for the query."""
     if request.blueprint in (None, "api", "health") or request.endpoint == "static":
         return {}
-    return {"urgent_waiting": urgent_waiting(), "describe_wait": describe_wait}
+    return {"urgent_waiting": urgent_waiting, "describe_wait": describe_wait}
 
 
 @bp.get("/")

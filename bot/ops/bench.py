@@ -285,6 +285,26 @@ def growth_check_ms(rounds: int = 600) -> dict:
     return summary(timings[len(GROWTH_MESSAGES):])
 
 
+def growth_chart_ms(rounds: int = 20) -> dict:
+    """In-process: draw one child's weight chart (the PNG a parent or the desk is sent)."""
+    from datetime import date, timedelta
+
+    from bot.growth.centiles import WEIGHT, ChildFacts
+    from bot.growth.chart import render_chart
+    from bot.growth.flags import Point
+
+    born = date(2026, 7, 1)
+    child = ChildFacts("female", born, 39, 0)
+    points = [Point(WEIGHT, born + timedelta(days=d), 3.3 + d / 35, None)
+              for d in (0, 14, 42, 70, 98)]
+    timings = []
+    for _ in range(rounds + 2):
+        started = time.perf_counter()
+        render_chart(child, WEIGHT, points, "Ava: weight")
+        timings.append((time.perf_counter() - started) * 1000)
+    return summary(timings[2:])
+
+
 def rss_mb(stack: Stack) -> dict:
     sizes = {}
     for name, process in stack.processes.items():
@@ -425,6 +445,8 @@ def print_table(result: dict) -> None:
     growth = result["growth_check_ms"]
     print(f"  growth parse+centile+flags ms p50 {growth['p50']}  p95 {growth['p95']} "
           "(goal p95 < 3)")
+    chart = result["growth_chart_ms"]
+    print(f"  growth chart PNG ms p50 {chart['p50']}  p95 {chart['p95']}")
     scaled = result.get("scaled")
     if isinstance(scaled, dict) and "turn_ms" in scaled:
         s = scaled["turn_ms"]
@@ -460,6 +482,7 @@ def main() -> None:
     result["risk_detector_msgs_per_s"] = speed["msgs_per_s"]
     result["risk_detector_ms_per_turn"] = speed["ms_per_message"]
     result["growth_check_ms"] = growth_check_ms()
+    result["growth_chart_ms"] = growth_chart_ms()
     result["cafe_search_ms"] = bench_search_ms(cafes=5000, queries=500)
 
     pg = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")

@@ -57,6 +57,11 @@ class SignedInStaff:
     team_id: int | None
     team_name: str | None
 
+    @property
+    def actor(self) -> str:
+        """Who they are in the audit trail."""
+        return audit.staff_actor(self.id)
+
 
 @dataclass(frozen=True)
 class SignInResult:
@@ -179,7 +184,7 @@ def verify(database_url: str, username: str, password: str,
             return SignInResult()
 
         matches = check_password_hash(login.password_hash, password)
-        actor = f"staff:{login.staff_id}"
+        actor = audit.staff_actor(login.staff_id)
         if login.locked_until is not None and login.locked_until > now:
             audit.record(session, actor, "desk_sign_in_refused", "staff_login", login.id,
                          reason="locked", locked_until=login.locked_until)
@@ -211,7 +216,7 @@ def verify(database_url: str, username: str, password: str,
 
 def record_sign_out(database_url: str, staff_id: int) -> None:
     with session_scope(database_url) as session:
-        audit.record(session, f"staff:{staff_id}", "desk_sign_out", "staff", staff_id)
+        audit.record(session, audit.staff_actor(staff_id), "desk_sign_out", "staff", staff_id)
 
 
 @dataclass(frozen=True)
@@ -232,6 +237,11 @@ class StaffSummary:
     role: str
     team_id: int | None
     team_name: str | None
+
+    @property
+    def actor(self) -> str:
+        """Who they are in the audit trail."""
+        return audit.staff_actor(self.id)
     page_channel: str | None
     page_ending: str | None
     page_failed: bool

@@ -258,7 +258,7 @@ def _actor() -> str:
     staff = signed_in()
     if staff is None:
         abort(403)
-    return f"staff:{staff.id}"
+    return staff.actor
 
 
 def _entry_or_404(directory: CafeDirectory, cafe_id: int) -> Listed:

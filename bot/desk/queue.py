@@ -198,15 +198,11 @@ def _act(escalation_id: int, action, done: str):
     return _back(escalation_id)
 
 
-def _actor(staff) -> str:
-    return f"staff:{staff.id}"
-
-
 @bp.post("/escalations/<int:escalation_id>/acknowledge")
 @requires(*CLINICAL)
 def acknowledge(escalation_id: int):
     return _act(escalation_id, lambda staff: _service().acknowledge(
-        escalation_id, by=staff.name, now=desk_now(), actor=_actor(staff)),
+        escalation_id, by=staff.name, now=desk_now(), actor=staff.actor),
         "Acknowledged: paging has stopped.")
 
 
@@ -227,7 +223,7 @@ def assign(escalation_id: int):
         flash("Nothing was changed: choose a colleague from the list.", "error")
         return _back(escalation_id)
     return _act(escalation_id, lambda staff: _service().assign(
-        escalation_id, colleague, actor=_actor(staff)), "Assigned.")
+        escalation_id, colleague, actor=staff.actor), "Assigned.")
 
 
 @bp.post("/escalations/<int:escalation_id>/move")
@@ -239,7 +235,7 @@ def move(escalation_id: int):
         flash("Nothing was changed: choose a team from the list.", "error")
         return _back(escalation_id)
     result = _act(escalation_id, lambda staff: _service().move_to_team(
-        escalation_id, team_id, actor=_actor(staff)),
+        escalation_id, team_id, actor=staff.actor),
         "Moved. If it is urgent, that team's rota is paged now.")
     if not staff_scope().covers(team_id):
         # It now belongs to a team this lead cannot see: back to the queue, not a 403.
@@ -252,4 +248,4 @@ def move(escalation_id: int):
 def resolve(escalation_id: int):
     return _act(escalation_id, lambda staff: _service().resolve(
         escalation_id, by=staff.name, outcome=request.form.get("outcome", ""), now=desk_now(),
-        actor=_actor(staff), outcome_required=True), "Resolved.")
+        actor=staff.actor, outcome_required=True), "Resolved.")

@@ -249,7 +249,7 @@ def add_shift(team_id: int):
             starts_at, ends_at = rota_store.local_shift(day, start, end, zone_name)
             shift_id = rota_store.book_shift(
                 _database_url(), team_id, staff_id, starts_at, ends_at, now=desk_now(),
-                timezone_name=zone_name, actor=f"staff:{staff.id}",
+                timezone_name=zone_name, actor=staff.actor,
             )
         except ShiftError as error:
             form.fail(error.field, error.message)
@@ -272,7 +272,7 @@ def remove_shift(shift_id: int):
         abort(403, description=NOT_YOURS)
     try:
         outcome = rota_store.remove_shift(_database_url(), shift_id, now=desk_now(),
-                                          actor=f"staff:{staff.id}")
+                                          actor=staff.actor)
     except RotaError as error:
         flash(str(error))
     else:

@@ -27,6 +27,7 @@ from bot.desk.accounts import MIN_PASSWORD_LENGTH, AccountError, StaffSummary, T
 from bot.desk.forms import Form
 from bot.escalation.rota import RotaError, add_team
 from bot.people.postcode import extract_district
+from bot.store import audit
 from bot.store.models import utcnow
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -70,7 +71,7 @@ def _admin_id() -> int:
 
 
 def _actor() -> str:
-    return f"staff:{_admin_id()}"
+    return audit.staff_actor(_admin_id())
 
 
 def _staff_or_404(staff_id: int) -> StaffSummary:

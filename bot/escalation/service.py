@@ -197,7 +197,8 @@ class EscalationService:
                                   body=text, created_at=now or utcnow())
             session.add(note)
             session.flush()
-            audit.record(session, f"staff:{staff_id}" if staff_id else author, "escalation_note",
+            audit.record(session, audit.staff_actor(staff_id) if staff_id else author,
+                         "escalation_note",
                          "escalation", escalation.id, note_id=note.id)
             return note.id
 

@@ -51,7 +51,7 @@ def send_staff_message(outbox: Outbox, person_id: str, body: str, *, staff_id: i
         message = outbox.queue(session, recipient_type="person", recipient_id=person.id,
                                channel=identity.channel, purpose="staff", body=text)
         message.sent_by_staff_id = staff_id
-        audit.record(session, f"staff:{staff_id}", "desk_message_sent", "person", person.id,
+        audit.record(session, audit.staff_actor(staff_id), "desk_message_sent", "person", person.id,
                      outbound_message_id=message.id, channel=identity.channel)
         message_id, recipient = message.id, Recipient("person", person.id, identity.channel)
     outbox.drain_soon([recipient])

@@ -16,6 +16,11 @@ from bot.store.db import session_scope
 from bot.store.models import AuditEvent
 
 
+def staff_actor(staff_id: int) -> str:
+    """How a member of staff is named in the trail: their id, never their name."""
+    return f"staff:{staff_id}"
+
+
 def record(
     session: Session,
     actor: str,

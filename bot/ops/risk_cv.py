@@ -1,7 +1,7 @@
-"""Measure the risk detector in-process on the development sets, and the learned lexicon by
-leave-one-set-out: for each development set k, build the lexicon from the others (and the NLU
-examples), then measure the whole detector on set k. Each development set was written apart
-from the others, so the left-out set stands in for new messages the lexicon has not seen.
+"""Measure the risk detector in-process on the development and learning sets, and the learned
+lexicon by leave-one-set-out: for each such set k, build the lexicon from the others (and the
+NLU examples), then measure the whole detector on set k. Each set was written apart from the
+others, so the left-out set stands in for new messages the lexicon has not seen.
 (The patterns were written against all of them: for those, only a blind set is honest.)
 
     python -m bot.ops.risk_cv            # both tables
@@ -13,10 +13,10 @@ from __future__ import annotations
 import argparse
 
 from bot.ops.build_risk_lexicon import _ordinary_texts, build
-from bot.ops.safety_eval import SETS, SafetyReport, load_messages
+from bot.ops.safety_eval import TRAINING, SafetyReport, load_messages
 from bot.safety.detector import PATTERNS_FILE, RiskDetector, RiskLexicon, _load
 
-CRISIS, NEAR_MISS = SETS["development"]
+CRISIS, NEAR_MISS = TRAINING
 
 
 def row(label: str, report: SafetyReport) -> str:

@@ -39,6 +39,8 @@ _CLAUSE_BOUNDARY = re.compile(r"[|,]")
 _SENTENCE = re.compile(r"\|")
 _NON_WORD = re.compile(r"[^a-z0-9°+.,\s|]+")
 _SPACES = re.compile(r"[ \t]+")
+# "40 plus 3" and "40 + 3" are 40+3: weeks and days of pregnancy.
+_GESTATION_PLUS = re.compile(r"\b([1-4]\d)\s*(?:\+|plus)\s*([0-6])\b")
 # "ill" and "id" with the apostrophe gone: "I'll" and "I'd" where "I" would start a clause.
 _SHORTENED = {"ill": "i will", "id": "i would"}
 # Only after words that "ill" (unwell) hardly follows: "so ill", "feel ill" stay as they are.
@@ -152,6 +154,7 @@ class RiskDetector:
         text = unicodedata.normalize("NFKC", text or "").lower()
         text = APOSTROPHES.sub("", text)
         text = DECIMAL_COMMA.sub(r"\1.\2", text)
+        text = _GESTATION_PLUS.sub(r"\1+\2", text)
         text = _COMMA.sub(" , ", _SENTENCE_MARK.sub(" | ", text))
         text = _NON_WORD.sub(" ", text)
         text = LETTER_REPEATS.sub(r"\1\1", text)
@@ -297,7 +300,11 @@ class RiskDetector:
             and not self.again.search(sentence)
         ):
             return "past_or_resolved"
-        if self.question.search(clause.strip()):
+        # "Not worried about myself but what does coercive control mean": the question after
+        # the turn is judged on its own.
+        clause_turns = list(_TURN.finditer(text, clause_start, match.start()))
+        asked = text[clause_turns[-1].end() if clause_turns else clause_start : clause_end]
+        if self.question.search(clause.strip()) or self.question.search(asked.strip()):
             return "information_question"
         if self._media_for(category.name).search(sentence):
             return "story_or_media"
@@ -345,8 +352,9 @@ def _context(word: str) -> bool:
 
 
 def lexicon_features(normalised: str) -> list[str]:
-    """Words and adjacent word pairs of a normalised text (clause marks break pairs), less
-    those made only of scene-setting words."""
+    """Words, adjacent word pairs and pairs one word apart ("not _ moving", "hit _ again") of a
+    normalised text (clause marks break pairs), less those made only of scene-setting words.
+    The gapped pairs let one learned pair stand for many wordings around a sign."""
     features: list[str] = []
     for clause in _CLAUSE_BOUNDARY.split(normalised):
         words = clause.split()
@@ -355,6 +363,10 @@ def lexicon_features(normalised: str) -> list[str]:
         features += [
             f"{words[i]} {words[i + 1]}" for i in range(len(words) - 1)
             if not (context[i] and context[i + 1])
+        ]
+        features += [
+            f"{words[i]} _ {words[i + 2]}" for i in range(len(words) - 2)
+            if not (context[i] and context[i + 2])
         ]
     return features
 

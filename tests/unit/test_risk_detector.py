@@ -89,11 +89,11 @@ def test_normalisation_expands_text_speak_and_fixes_typos():
 def test_trying_only_the_patterns_a_texts_words_allow_changes_no_match():
     """The word prefilter (bot/safety/prefilter.py) must give exactly the matches of each full
     alternation, on every development message."""
-    from bot.ops.safety_eval import SETS, load_messages
+    from bot.ops.safety_eval import TRAINING, load_messages
     from bot.safety.detector import _alternation
 
     detector = default_detector()
-    texts = [m["text"] for names in SETS["development"] for n in names for m in load_messages(n)]
+    texts = [m["text"] for names in TRAINING for n in names for m in load_messages(n)]
     full = {c.name: _alternation([p.pattern for p in c.pattern.patterns])
             for c in detector.categories if c.pattern}
     idioms = _alternation([p.pattern for p in detector.idioms.patterns])

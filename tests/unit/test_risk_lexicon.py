@@ -3,14 +3,15 @@
 import yaml
 
 from bot.ops.build_risk_lexicon import build
-from bot.ops.safety_eval import SETS
+from bot.ops.safety_eval import TRAINING
 from bot.safety.detector import LEXICON_FILE, RiskLexicon, default_detector, lexicon_features
 
 
 def test_features_are_words_and_pairs_within_a_clause_less_scene_setting():
     assert lexicon_features("i am done , so tired") == [
-        "done", "am done", "so", "tired", "so tired",
+        "done", "am done", "i _ done", "so", "tired", "so tired",
     ]
+    assert "not _ moving" in lexicon_features("baby is not really moving")
     assert lexicon_features("baby is 3 weeks old") == []
 
 
@@ -42,7 +43,7 @@ def test_the_shipped_lexicon_is_what_the_build_produces():
 
 
 def test_the_blind_set_is_never_used_to_build_it():
-    assert not any("blind" in name for names in SETS["development"] for name in names)
+    assert not any("blind" in name for names in TRAINING for name in names)
 
 
 def test_the_lexicon_catches_meaning_the_patterns_do_not_spell_out():

@@ -302,7 +302,7 @@ class RiskDetector:
             return "past_or_resolved"
         # "Not worried about myself but what does coercive control mean": the question after
         # the turn is judged on its own.
-        clause_turns = list(_TURN.finditer(text, clause_start, match.start()))
+        clause_turns = [turn for turn in turns if turn.start() >= clause_start]
         asked = text[clause_turns[-1].end() if clause_turns else clause_start : clause_end]
         if self.question.search(clause.strip()) or self.question.search(asked.strip()):
             return "information_question"

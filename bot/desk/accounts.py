@@ -48,8 +48,8 @@ class AccountError(ValueError):
 
 
 @dataclass(frozen=True)
-class SignedInStaff:
-    """Who is signed in to the desk: enough to greet them and scope what they may see."""
+class StaffMember:
+    """A member of staff, their role and team: who acts, and what they may see."""
 
     id: int
     name: str
@@ -61,6 +61,11 @@ class SignedInStaff:
     def actor(self) -> str:
         """Who they are in the audit trail."""
         return audit.staff_actor(self.id)
+
+
+@dataclass(frozen=True)
+class SignedInStaff(StaffMember):
+    """Who is signed in to the desk: enough to greet them and scope what they may see."""
 
 
 @dataclass(frozen=True)
@@ -229,19 +234,9 @@ class TeamSummary:
 
 
 @dataclass(frozen=True)
-class StaffSummary:
+class StaffSummary(StaffMember):
     """A member of staff as the admin pages list them: the pager only by its last digits."""
 
-    id: int
-    name: str
-    role: str
-    team_id: int | None
-    team_name: str | None
-
-    @property
-    def actor(self) -> str:
-        """Who they are in the audit trail."""
-        return audit.staff_actor(self.id)
     page_channel: str | None
     page_ending: str | None
     page_failed: bool

@@ -41,6 +41,11 @@ _NON_WORD = re.compile(r"[^a-z0-9°+.,\s|]+")
 _SPACES = re.compile(r"[ \t]+")
 # "40 plus 3" and "40 + 3" are 40+3: weeks and days of pregnancy.
 _GESTATION_PLUS = re.compile(r"\b([1-4]\d)\s*(?:\+|plus)\s*([0-6])\b")
+# "my self", "her self": one word (not "my self esteem").
+_SPLIT_SELF = re.compile(
+    r"\b(my|her|him|your|it|them|our)\s+(self|selves)\b"
+    r"(?!\s*(?:esteem|worth|care|confidence|sooth\w*|doubt|conscious|employed)\b)"
+)
 # "ill" and "id" with the apostrophe gone: "I'll" and "I'd" where "I" would start a clause.
 _SHORTENED = {"ill": "i will", "id": "i would"}
 # Only after words that "ill" (unwell) hardly follows: "so ill", "feel ill" stay as they are.
@@ -48,6 +53,30 @@ _BEFORE_I = frozenset(
     "if then think thought scared afraid frightened terrified worried sure know promise swear "
     "maybe probably hope wish what".split()
 )
+# "2" for "to" ("wants 2 die", "struggling 2 breathe"), read only between two words and not
+# before something counted ("my 2 year old", "for 2 days", "took 2 tablets", "2 of them").
+_COUNTED = frozenset(
+    "year yr yo month mth week wk day night hour hr minute min mins second sec time am pm "
+    "oclock ish of or and more other x lot few couple kid child baby boy girl".split()
+)
+_BEFORE_COUNT = frozenset(
+    "a the my her his our their your last first next every only just about around like than "
+    "over under nearly almost top with at after within between and or to of these those "
+    "another other for in on by".split()
+)
+
+
+def _to_not_two(tokens: list[str], index: int) -> bool:
+    if index == 0 or index + 1 >= len(tokens):
+        return False
+    before, after = tokens[index - 1], tokens[index + 1]
+    return (
+        before.isalpha() and before not in _BEFORE_COUNT
+        and after.isalpha() and after not in _COUNTED
+        and not (after.endswith("s") and not after.endswith("ss"))
+    )
+
+
 # A turn in a sentence: what comes after it is judged on its own ("all good, and then ...").
 _TURN = re.compile(r" (?:but|and then|however) ")
 
@@ -101,6 +130,16 @@ class RiskDetector:
         )
         self.vocabulary = frozenset(spec["fuzzy_vocabulary"])
         self._deletes = _deletion_index(self.vocabulary)
+        # Every other word the patterns and cues spell out ("husband", "slapped", "floppy") is
+        # corrected too. A token that is itself an English word is not corrected to a
+        # different word: "overdoing", "homeless" and "breeding" stay as written.
+        english = english_words()
+        self._english = english
+        self._spelled = frozenset(
+            w for w in _spelled_words([spec["categories"], spec.get("cues") or {}])
+            if w in english and w not in self.vocabulary
+        ) | {w for w in self.words if len(w) >= 6 and w.isalpha()}  # "doenst": "doesnt"
+        self._spelled_deletes = _deletion_index(self._spelled)
         # Every pattern list below is tried only where the text's words could let it match.
         self._words = WordIndex()
         self.idioms = Alternation(spec["figures_of_speech"], self._words)
@@ -155,11 +194,15 @@ class RiskDetector:
         text = APOSTROPHES.sub("", text)
         text = DECIMAL_COMMA.sub(r"\1.\2", text)
         text = _GESTATION_PLUS.sub(r"\1+\2", text)
+        text = _SPLIT_SELF.sub(r"\1\2", text)
         text = _COMMA.sub(" , ", _SENTENCE_MARK.sub(" | ", text))
         text = _NON_WORD.sub(" ", text)
         text = LETTER_REPEATS.sub(r"\1\1", text)
         tokens = []
-        for token in text.split():
+        raw = text.split()
+        for index, token in enumerate(raw):
+            if token == "2" and _to_not_two(raw, index):
+                token = "to"
             if token in _SHORTENED and tokens and tokens[-1] in _BEFORE_I:
                 token = _SHORTENED[token]  # "scared ill drown her": I'll, not ill
             token = self.words.get(token, token)
@@ -171,7 +214,7 @@ class RiskDetector:
                     corrected = self._correct(token)
                     if len(self._corrected) < 100_000:  # bounded: texts are untrusted
                         self._corrected[token] = corrected
-                token = corrected
+                token = self.words.get(corrected, corrected)
             if token in self.baby_things and tokens and tokens[-1] == "baby":
                 tokens.pop()
             tokens.append(token)
@@ -184,14 +227,13 @@ class RiskDetector:
         for candidate in (token, squeezed):
             if candidate in self.vocabulary:
                 return candidate
-        budget = _typo_budget(token)
-        for variant in _deletions(token, budget):
-            for word in self._deletes.get(variant, ()):
-                # Typos rarely change the first letter; requiring it keeps "sitting" from
-                # becoming "fitting" and "sloppy" from becoming "floppy".
-                if word[0] == token[0] and _distance(token, word) <= budget:
-                    return word
-        return token
+        curated = _closest(token, self._deletes, self._english)
+        if _is_english(token, self._english):
+            # Another form of a listed word ("strangle", "headaches") reads as it; an unrelated
+            # word ("overdoing", "homeless", "breeding") stays as written.
+            related = curated and (curated.startswith(token) or token.startswith(curated))
+            return curated if related else token
+        return curated or _closest(token, self._spelled_deletes, self._english) or token
 
     def _clean(self, text: str) -> tuple[str, dict[int, set[int]]]:
         """The normalised text less its figures of speech, and the patterns its words allow."""
@@ -416,6 +458,26 @@ def _typo_budget(word: str) -> int:
     return 2 if len(word) >= 12 else 1
 
 
+def _closest(
+    token: str, deletes: dict[str, tuple[str, ...]], frequency: dict[str, int]
+) -> str | None:
+    """The nearest word of the index within the token's typo budget, sharing its first letter
+    (typos rarely change it; requiring it keeps "sitting" from becoming "fitting" and "sloppy"
+    from becoming "floppy"); between equally near words, the commoner ("dorwning" is
+    "drowning", not "downing"), then the first in alphabetical order, so that the answer
+    never depends on the order of a set."""
+    budget = _typo_budget(token)
+    candidates = {
+        word for variant in _deletions(token, budget) for word in deletes.get(variant, ())
+        if word[0] == token[0]
+    }
+    ranked = sorted(
+        (distance, -frequency.get(word, 0), word)
+        for word in candidates if (distance := _distance(token, word)) <= budget
+    )
+    return ranked[0][2] if ranked else None
+
+
 def _deletions(word: str, depth: int) -> set[str]:
     found, frontier = {word}, {word}
     for _ in range(depth):
@@ -445,6 +507,55 @@ def _distance(a: str, b: str) -> int:
                 current[j] = min(current[j], previous2[j - 2] + 1)
         previous2, previous = previous, current
     return previous[-1]
+
+
+# A regular-expression escape (\\b, \\s, \\w) is not part of a word.
+_ESCAPE = re.compile(r"\\[a-zA-Z]")
+# A stem and its endings: "slap(?:ped|ping)" spells "slapped" and "slapping".
+_STEM_ENDINGS = re.compile(r"([a-z]+)\(\?:([a-z|]+)\)")
+
+
+def _spelled_words(specs: list) -> set[str]:
+    """The whole words of six letters or more that the given patterns spell out."""
+    words: set[str] = set()
+    for pattern in (p for spec in specs for p in _strings(spec)):
+        pattern = _ESCAPE.sub(" ", pattern)
+        for stem, endings in _STEM_ENDINGS.findall(pattern):
+            words.update(stem + ending for ending in endings.split("|"))
+        words.update(re.findall(r"[a-z]+", pattern))
+    return {w for w in words if len(w) >= 6}
+
+
+@lru_cache(maxsize=1)
+def english_words() -> dict[str, int]:
+    """English words in everyday use and how common each is (pyspellchecker's frequency
+    list, packaged with it: nothing is downloaded)."""
+    from spellchecker import SpellChecker
+
+    frequencies = SpellChecker(language="en").word_frequency
+    return {w: count for w, count in frequencies.dictionary.items() if count >= 10}
+
+
+# British spellings of words the (American) word list holds: "recognise", "colour", "foetal".
+_BRITISH = ((r"is(e|ed|es|ing)$", r"iz\1"), (r"ys(e|ed|es|ing)$", r"yz\1"), (r"our", "or"),
+            (r"tre$", "ter"), (r"ae", "e"), (r"oe", "e"), (r"ll(ed|ing)$", r"l\1"))
+# Endings that make a word of a word ("everythings", "crampy", "teether", "tightenings"),
+# and contractions without their apostrophe ("theyve").
+_ENDINGS = ("s", "es", "y", "ey", "er", "ed", "ing", "ings", "ly", "ve", "re", "ll", "d")
+
+
+def _is_english(token: str, english: dict[str, int]) -> bool:
+    """A word in use, in British spelling or with an everyday ending, is no one's typo."""
+    if token in english:
+        return True
+    for pattern, american in _BRITISH:
+        if re.sub(pattern, american, token) in english:
+            return True
+    return any(
+        token.endswith(ending) and (stem := token[: -len(ending)]) and len(stem) >= 3
+        and (stem in english or stem + "e" in english)
+        for ending in _ENDINGS
+    )
 
 
 def _strings(value) -> list[str]:

@@ -54,6 +54,10 @@ def test_risk_buried_in_a_long_message_is_found():
         "nearly died laughing at the baby's face",
         "my phone died halfway through the call",
         "thanks so much, see you at baby cafe",
+        # English words one letter from a risk word are not typos of it.
+        "I think I've been overdoing it with the housework",
+        "blending her food for weaning",
+        "the microwave keeps bleeping",
     ],
 )
 def test_figures_of_speech_and_ordinary_messages_are_not_risk(text):
@@ -136,6 +140,17 @@ def test_trying_only_the_patterns_a_texts_words_allow_changes_no_match():
         ("period type pains every 4 minutes and im only 30 weeks", "pregnancy_red_flag"),
         ("my baby's soft spot is bulging", "baby_red_flag"),
         ("my newborn's skin looks blotchy and mottled", "baby_red_flag"),
+        ("she said she wants to kill her self", "suicide_self_harm"),
+        ("relapsed with sh last night", "suicide_self_harm"),
+        ("i keep getting si thoughts", "suicide_self_harm"),
+        ("I've taken all my tablets", "suicide_self_harm"),
+        ("i took 20 paracetamol an hour ago", "suicide_self_harm"),
+        ("i just wish i wasnt alive", "suicide_self_harm"),
+        ("I'm going to end it all tonight", "suicide_self_harm"),
+        ("dont think i can keep going", "suicide_self_harm"),
+        ("someone swapped my baby at the hospital", "postpartum_psychosis"),
+        ("baby is shaking and his eyes are rolling back", "baby_red_flag"),
+        ("she is struggling to breath", "baby_red_flag"),
     ],
 )
 def test_vocabulary_beyond_the_evaluation_sets(text, category):
@@ -177,3 +192,77 @@ def test_dialect_dropped_gs_and_baby_things_are_normalised():
     assert detector.normalise("I cor do this") == "i can not do this"
     assert detector.normalise("throw the baby monitor") == "throw the monitor"
     assert detect("want to throw the baby monitor out the window") is None
+
+
+def test_any_word_the_patterns_spell_is_restored_from_a_typo():
+    """Two letters swapped in any word of six letters or more that a pattern spells out
+    ("hubsand", "slpaped") read as that word, unless the typo is itself an English word."""
+    from bot.safety.detector import _is_english, english_words
+
+    detector = default_detector()
+    english = english_words()
+    checked = 0
+    for word in sorted(detector._spelled):
+        typo = word[:2] + word[3] + word[2] + word[4:]
+        if typo == word or _is_english(typo, english) or typo in detector.words:
+            continue
+        nearest = detector._correct(typo)
+        # Another pattern word just as near and commoner may be chosen: still a pattern word.
+        assert nearest in detector._spelled | detector.vocabulary, (word, typo, nearest)
+        checked += 1
+    assert checked > 500
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["hurling", "leaning", "bleeping", "recognise", "colour", "everythings", "theyve",
+     "crampy", "teether", "foetal"],
+)
+def test_english_words_british_spellings_and_their_endings_are_never_corrected(word):
+    assert default_detector().normalise(word) == word
+
+
+def test_between_equally_near_words_the_commoner_is_chosen_whatever_the_set_order():
+    detector = default_detector()
+    assert detector.normalise("dorwning") == "drowning"  # not "downing"
+    assert detector.normalise("scaerd of my hubsand") == "scared of my husband"
+    assert detector.normalise("sacred to go home") == "scared to go home"
+    assert detector.normalise("it deosnt fade") == "it does not fade"
+
+
+@pytest.mark.parametrize(
+    ("text", "normalised"),
+    [
+        ("he threatened 2 kill me", "he threatened to kill me"),
+        ("struggling 2 breathe", "struggling to breathe"),
+        ("my 2 year old", "my 2 year old"),
+        ("fed her 2 hours ago", "fed her 2 hours ago"),
+        ("took 2 tablets", "took 2 tablets"),
+        ("the 2 of us", "the 2 of us"),
+        ("i want 2", "i want 2"),
+    ],
+)
+def test_2_reads_as_to_only_between_words_and_not_before_something_counted(text, normalised):
+    assert default_detector().normalise(text) == normalised
+
+
+def test_my_self_is_one_word_but_self_esteem_is_not_changed():
+    detector = default_detector()
+    assert detector.normalise("kill her self") == "kill herself"
+    assert detector.normalise("my self esteem") == "my self esteem"
+
+
+def test_no_exception_after_a_pattern_swallows_the_start_of_a_longer_word():
+    """`(?!\\s+(?:to|off))` without a closing word boundary also refuses "tonight" and
+    "offer": every listed exception must end at a word boundary."""
+    import re
+
+    from bot.safety.detector import PATTERNS_FILE
+
+    unbounded = re.compile(r"\(\?<?!(?:\\s\+|\\s\*| )?\(\?:[a-z|\\+ ]+\)\)")
+    assert unbounded.findall(PATTERNS_FILE.read_text(encoding="utf-8")) == []
+
+
+def test_wishing_the_baby_away_is_reviewed_not_ignored():
+    detection = detect("i hate my baby, i wish she was never born")
+    assert detection is not None and detection.severity == "routine"

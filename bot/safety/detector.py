@@ -77,6 +77,10 @@ def _to_not_two(tokens: list[str], index: int) -> bool:
     )
 
 
+# Words that open a question without changing it: "ok so what are the signs of ...".
+_PREAMBLE = re.compile(
+    r"^(?:(?:ok|okay|so|um|umm|erm|hi|hey|hiya|right|also|sorry|quick\s+question)\s+)+"
+)
 # A turn in a sentence: what comes after it is judged on its own ("all good, and then ...").
 _TURN = re.compile(r" (?:but|and then|however) ")
 
@@ -184,6 +188,10 @@ class RiskDetector:
                 alternation,
                 _alternation([e["pattern"] for e in entries if e["pattern"].startswith("^")]),
             ))
+        self.lexicon_conditions = {
+            name: (re.compile(body["pattern"]), body["because"])
+            for name, body in (spec.get("lexicon_routine_when") or {}).items()
+        }
         # "baby monitor", "baby shark": a thing, not the baby, whatever is done to it.
         self.baby_things = frozenset(spec.get("baby_things", ()))
         self._corrected: dict[str, str] = {}
@@ -346,7 +354,7 @@ class RiskDetector:
         # the turn is judged on its own.
         clause_turns = [turn for turn in turns if turn.start() >= clause_start]
         asked = text[clause_turns[-1].end() if clause_turns else clause_start : clause_end]
-        if self.question.search(clause.strip()) or self.question.search(asked.strip()):
+        if any(self.question.search(_PREAMBLE.sub("", part.strip())) for part in (clause, asked)):
             return "information_question"
         if self._media_for(category.name).search(sentence):
             return "story_or_media"
@@ -362,6 +370,13 @@ class RiskDetector:
         past = (self.history if category in NEVER_LOWERED_AS_PAST else self.resolved)
         if past.search(text) and not self.again.search(text):
             return "past_or_resolved"
+        # The reading answers the question only if, without it, the rest is not urgent.
+        condition = self.lexicon_conditions.get(category)
+        answered = condition[0].search(text) if condition is not None else None
+        if answered is not None and self.lexicon is not None:
+            rest = text[: answered.start()] + " | " + text[answered.end() :]
+            if self.lexicon.score(rest)[1] < self.lexicon.urgent_p:
+                return condition[1]
         return None
 
     def _media_for(self, category: str) -> re.Pattern:

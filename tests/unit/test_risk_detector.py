@@ -58,6 +58,7 @@ def test_risk_buried_in_a_long_message_is_found():
         "I think I've been overdoing it with the housework",
         "blending her food for weaning",
         "the microwave keeps bleeping",
+        "my husband will kill me when he sees the credit card bill",
     ],
 )
 def test_figures_of_speech_and_ordinary_messages_are_not_risk(text):
@@ -166,6 +167,8 @@ def test_vocabulary_beyond_the_evaluation_sets(text, category):
         ("39+5, waters have broken, clear fluid, no pain", "waters_at_term"),
         ("not felt much movement yet but im only 17 weeks", "movements_before_24_weeks"),
         ("can you overdose a baby on calpol? want the right amount", "dosing_question"),
+        ("her hands and feet went a bit blue in the bath but her lips are pink", "lips_pink"),
+        ("my 5 week old's temp is 37.2", "temperature_below_38"),
     ],
 )
 def test_signs_that_are_not_urgent_in_the_context_given_are_routine(text, reason):
@@ -180,6 +183,9 @@ def test_signs_that_are_not_urgent_in_the_context_given_are_routine(text, reason
         "temp 38.3 in my 3 week old",
         "33 weeks and my waters have gone",
         "35 weeks, not felt her move",
+        "her lips have gone blue",
+        "my 5 week old's temp is 37.6 and she is floppy",
+        "5 week old, temp was 37.9 and now it's 38.4",
     ],
 )
 def test_the_same_signs_stay_urgent_where_they_are(text):
@@ -266,3 +272,8 @@ def test_no_exception_after_a_pattern_swallows_the_start_of_a_longer_word():
 def test_wishing_the_baby_away_is_reviewed_not_ignored():
     detection = detect("i hate my baby, i wish she was never born")
     assert detection is not None and detection.severity == "routine"
+
+
+def test_a_question_opened_with_ok_so_is_still_a_question_for_information():
+    detection = detect("ok so what are the signs of pre eclampsia")
+    assert detection is not None and detection.lowered_because == "information_question"

@@ -23,6 +23,14 @@ from bot.safety.detector import LEXICON_FILE, lexicon_features, pattern_detector
 CRISIS, NEAR_MISS = TRAINING
 NLU_DATA = PROJECT_ROOT / "nlu_data"
 MIN_WEIGHT = 0.05
+# Openings and endings that say nothing about risk by themselves. Every message is learned once
+# more with one of them, crisis and ordinary alike, so that the lexicon does not take "i do not
+# know who else to tell" or "idk" for a sign of crisis only because the crisis sets say it more.
+NEUTRAL_OPENINGS = ("hi", "sorry to bother you but", "not sure if this is the right place but",
+                    "ok so", "its late and", "quick one")
+NEUTRAL_ENDINGS = ("idk", "i do not know what to do", "i do not know who else to tell",
+                   "please help", "should i be worried", "is that normal", "x", "lol", "thanks",
+                   "sorry", "any advice")
 
 
 def _ordinary_texts() -> list[str]:
@@ -34,8 +42,19 @@ def _ordinary_texts() -> list[str]:
     return texts
 
 
+def _with_neutral_words(texts: list[str]) -> list[str]:
+    """Each text again, with an opening (every third text) or an ending, in a fixed order."""
+    varied = []
+    for index, text in enumerate(texts):
+        if index % 3 == 0:
+            varied.append(f"{NEUTRAL_OPENINGS[index % len(NEUTRAL_OPENINGS)]} {text}")
+        else:
+            varied.append(f"{text} {NEUTRAL_ENDINGS[index % len(NEUTRAL_ENDINGS)]}")
+    return varied
+
+
 def build(crisis: tuple[str, ...] = CRISIS, near_miss: tuple[str, ...] = NEAR_MISS,
-          ordinary: list[str] | None = None) -> dict:
+          ordinary: list[str] | None = None, neutral_words: bool = True) -> dict:
     """The lexicon learned from these set files (by default every development and learning set);
     `bot.ops.risk_cv` builds it without one set at a time to measure it on that set."""
     from sklearn.feature_extraction import DictVectorizer
@@ -53,6 +72,8 @@ def build(crisis: tuple[str, ...] = CRISIS, near_miss: tuple[str, ...] = NEAR_MI
     ordinary = _ordinary_texts() if ordinary is None else ordinary
     texts += ordinary
     labels += ["none"] * len(ordinary)
+    if neutral_words:
+        texts, labels = texts + _with_neutral_words(texts), labels + labels
 
     vectoriser = DictVectorizer()
     features = vectoriser.fit_transform(

@@ -48,7 +48,10 @@ SETS = {
     ),
     "learning": _numbered_sets(ASSERTED_THROUGH + 1, float("inf")),
     # Written separately and added later; until its files exist it is skipped, not an error.
-    "blind": (("risk_blind7_crisis.yml",), ("risk_blind7_near_miss.yml",)),
+    "blind": (
+        ("risk_blind7_crisis.yml", "risk_blind8_crisis.yml"),
+        ("risk_blind7_near_miss.yml", "risk_blind8_near_miss.yml"),
+    ),
 }
 # Every set the lexicon learns from: never the blind set.
 TRAINING = tuple(

@@ -152,6 +152,9 @@ class RiskDetector:
         self.negation_blockers = frozenset(negation["blockers"])
         self.negation_window = int(negation["window"])
         self.resolved = re.compile(spec["resolved"]["markers"])
+        self.long_ago = re.compile(spec["resolved"]["long_ago"])
+        self.birth_timing = re.compile(spec["resolved"]["birth_timing"])
+        self.long_ago_only = frozenset(spec["resolved"]["long_ago_only"])
         self.again = re.compile(spec["resolved"]["again"])
         self.history = re.compile(spec["resolved"]["history"])
         self.question = re.compile(spec["information_question"])
@@ -346,7 +349,7 @@ class RiskDetector:
         symptom = psychosis and match.group(0) not in ILLNESS_NAMES
         if (
             not symptom
-            and self.resolved.search(sentence)
+            and self._past_for(category.name).search(self.birth_timing.sub(" ", sentence))
             and not self.again.search(sentence)
         ):
             return "past_or_resolved"
@@ -367,8 +370,8 @@ class RiskDetector:
         """Why a lexicon judgement is only routine, read from the whole message."""
         if self._media_for(category).search(text):
             return "story_or_media"
-        past = (self.history if category in NEVER_LOWERED_AS_PAST else self.resolved)
-        if past.search(text) and not self.again.search(text):
+        past = self.history if category in NEVER_LOWERED_AS_PAST else self._past_for(category)
+        if past.search(self.birth_timing.sub(" ", text)) and not self.again.search(text):
             return "past_or_resolved"
         # The reading answers the question only if, without it, the rest is not urgent.
         condition = self.lexicon_conditions.get(category)
@@ -378,6 +381,10 @@ class RiskDetector:
             if self.lexicon.score(rest)[1] < self.lexicon.urgent_p:
                 return condition[1]
         return None
+
+    def _past_for(self, category: str) -> re.Pattern:
+        """What makes a sign of this category past or settled (see `resolved` in the patterns)."""
+        return self.long_ago if category in self.long_ago_only else self.resolved
 
     def _media_for(self, category: str) -> re.Pattern:
         """Stories and programmes; for psychosis only plain consumption of one counts."""

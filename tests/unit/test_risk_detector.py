@@ -277,3 +277,25 @@ def test_wishing_the_baby_away_is_reviewed_not_ignored():
 def test_a_question_opened_with_ok_so_is_still_a_question_for_information():
     detection = detect("ok so what are the signs of pre eclampsia")
     assert detection is not None and detection.lowered_because == "information_question"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he pushed me down the stairs last month and says sorry every time",
+        "he slapped me when i was 10 minutes late back from the shop",
+        "Im used to looking after kids. I pushed my babys face into the mattress to stop the "
+        "screaming",
+        "my sister had her baby 2 months ago and says shes going to drive her car into a wall",
+    ],
+)
+def test_recent_abuse_being_used_to_something_and_the_birth_date_are_not_the_past(text):
+    """Abuse last month is still happening to someone living with it; "I'm used to" is not
+    "I used to"; "had the baby 2 months ago" dates the birth, not the risk."""
+    assert detect(text).urgent
+
+
+def test_abuse_long_ago_and_left_behind_is_reviewed_not_urgent():
+    detection = detect("my ex used to hit me years ago but i left him and im safe now")
+    assert detection.severity == "routine"
+    assert detection.lowered_because == "past_or_resolved"

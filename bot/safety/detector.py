@@ -67,6 +67,7 @@ _BEFORE_COUNT = frozenset(
 
 
 def _to_not_two(tokens: list[str], index: int) -> bool:
+    """Whether the "2" at this index stands for "to"."""
     if index == 0 or index + 1 >= len(tokens):
         return False
     before, after = tokens[index - 1], tokens[index + 1]
@@ -531,7 +532,7 @@ def _distance(a: str, b: str) -> int:
     return previous[-1]
 
 
-# A regular-expression escape (\\b, \\s, \\w) is not part of a word.
+# A regular-expression escape (\b, \s, \w) is not part of a word.
 _ESCAPE = re.compile(r"\\[a-zA-Z]")
 # A stem and its endings: "slap(?:ped|ping)" spells "slapped" and "slapping".
 _STEM_ENDINGS = re.compile(r"([a-z]+)\(\?:([a-z|]+)\)")
@@ -551,7 +552,7 @@ def _spelled_words(specs: list) -> set[str]:
 @lru_cache(maxsize=1)
 def english_words() -> dict[str, int]:
     """English words in everyday use and how common each is (pyspellchecker's frequency
-    list, packaged with it: nothing is downloaded)."""
+    list, packaged with it: nothing is downloaded; its rarest entries are left out)."""
     from spellchecker import SpellChecker
 
     frequencies = SpellChecker(language="en").word_frequency

@@ -443,22 +443,20 @@ class RiskLexicon:
         self.urgent_p = float(spec["urgent_probability"])
         self.routine_p = float(spec["routine_probability"])
         self.min_words = int(spec["min_words"])
-        self.categories = {
-            name: (float(body["bias"]), dict(body["weights"]))
-            for name, body in spec["categories"].items()
-        }
-        # Feature -> its weight in each category, so that scoring looks each feature up once.
-        self._names = list(self.categories)
-        self._weights: dict[str, list[tuple[int, float]]] = {}
-        for index, (_, weights) in enumerate(self.categories.values()):
-            for feature, weight in weights.items():
-                self._weights.setdefault(feature, []).append((index, float(weight)))
+        # Feature -> its weight in each category, so that scoring looks each feature up once
+        # (the per-category tables are not kept: only this index is needed to score).
+        self._names = list(spec["categories"])
+        self._biases = [float(body["bias"]) for body in spec["categories"].values()]
+        self._weights: dict[str, tuple[tuple[int, float], ...]] = {}
+        for index, body in enumerate(spec["categories"].values()):
+            for feature, weight in body["weights"].items():
+                self._weights[feature] = (*self._weights.get(feature, ()), (index, float(weight)))
 
     def score(self, normalised: str) -> tuple[str, float]:
         """The most likely category and its probability."""
         if len(normalised.split()) < self.min_words:
             return "none", 0.0
-        sums = [bias for bias, _ in self.categories.values()]
+        sums = list(self._biases)
         for feature in set(lexicon_features(normalised)):
             for index, weight in self._weights.get(feature, ()):
                 sums[index] += weight
@@ -593,7 +591,10 @@ def _strings(value) -> list[str]:
 
 
 def _load(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    # The C loader where PyYAML has it: the lexicon is large, and the pure-Python loader takes
+    # seconds and far more memory to read it.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
 
 
 @lru_cache(maxsize=1)

@@ -59,6 +59,11 @@ def test_risk_buried_in_a_long_message_is_found():
         "blending her food for weaning",
         "the microwave keeps bleeping",
         "my husband will kill me when he sees the credit card bill",
+        "can I cut his toast with a knife or just tear it",
+        "her sunhat has gone all floppy in the wash",
+        "he's a little devil at bedtime",
+        "dropped the baby off at nursery and cried in the car",
+        "lol he told her he'll kill her with kisses",
     ],
 )
 def test_figures_of_speech_and_ordinary_messages_are_not_risk(text):
@@ -169,6 +174,9 @@ def test_vocabulary_beyond_the_evaluation_sets(text, category):
         ("can you overdose a baby on calpol? want the right amount", "dosing_question"),
         ("her hands and feet went a bit blue in the bath but her lips are pink", "lips_pink"),
         ("my 5 week old's temp is 37.2", "temperature_below_38"),
+        ("irregular tightenings at 33 weeks that go when I lie down, braxton hicks?",
+         "braxton_hicks"),
+        ("38 weeks, waters broke, clear and no smell, baby moving", "waters_at_term"),
     ],
 )
 def test_signs_that_are_not_urgent_in_the_context_given_are_routine(text, reason):
@@ -184,6 +192,8 @@ def test_signs_that_are_not_urgent_in_the_context_given_are_routine(text, reason
         "33 weeks and my waters have gone",
         "35 weeks, not felt her move",
         "her lips have gone blue",
+        "33 weeks, i thought it was braxton hicks but they are every 5 minutes now",
+        "tightenings coming every few minutes at 34 weeks, is this braxton hicks?",
         "my 5 week old's temp is 37.6 and she is floppy",
         "5 week old, temp was 37.9 and now it's 38.4",
     ],

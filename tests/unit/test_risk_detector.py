@@ -64,6 +64,10 @@ def test_risk_buried_in_a_long_message_is_found():
         "he's a little devil at bedtime",
         "dropped the baby off at nursery and cried in the car",
         "lol he told her he'll kill her with kisses",
+        "she has fits of giggles at the dog",
+        "the teether box says choking hazard",
+        "milk drunk, floppy and snoring after her feed",
+        "his head is still a bit floppy during tummy time",
     ],
 )
 def test_figures_of_speech_and_ordinary_messages_are_not_risk(text):
@@ -157,6 +161,15 @@ def test_trying_only_the_patterns_a_texts_words_allow_changes_no_match():
         ("someone swapped my baby at the hospital", "postpartum_psychosis"),
         ("baby is shaking and his eyes are rolling back", "baby_red_flag"),
         ("she is struggling to breath", "baby_red_flag"),
+        ("honestly id rather be dead than feel like this", "suicide_self_harm"),
+        ("i held a lighter to my arm on purpose", "suicide_self_harm"),
+        ("she was stood on the windowsill", "suicide_self_harm"),
+        ("my wife thinks she can fly, baby is 2 weeks", "postpartum_psychosis"),
+        ("the wallpaper is moving and i dont know if im awake or dreaming", "postpartum_psychosis"),
+        ("caught my brother shaking my niece", "harm_to_baby"),
+        ("her boyfriend keeps texting her threats", "domestic_abuse"),
+        ("he said i would end up in a box", "domestic_abuse"),
+        ("im not allowed to see my family", "domestic_abuse"),
     ],
 )
 def test_vocabulary_beyond_the_evaluation_sets(text, category):
@@ -177,6 +190,7 @@ def test_vocabulary_beyond_the_evaluation_sets(text, category):
         ("irregular tightenings at 33 weeks that go when I lie down, braxton hicks?",
          "braxton_hicks"),
         ("38 weeks, waters broke, clear and no smell, baby moving", "waters_at_term"),
+        ("he choked on banana but coughed it straight out and carried on", "cleared_by_coughing"),
     ],
 )
 def test_signs_that_are_not_urgent_in_the_context_given_are_routine(text, reason):
@@ -194,6 +208,7 @@ def test_signs_that_are_not_urgent_in_the_context_given_are_routine(text, reason
         "her lips have gone blue",
         "33 weeks, i thought it was braxton hicks but they are every 5 minutes now",
         "tightenings coming every few minutes at 34 weeks, is this braxton hicks?",
+        "she choked and coughed some up but she is still struggling to breathe",
         "my 5 week old's temp is 37.6 and she is floppy",
         "5 week old, temp was 37.9 and now it's 38.4",
     ],
@@ -277,6 +292,11 @@ def test_no_exception_after_a_pattern_swallows_the_start_of_a_longer_word():
 
     unbounded = re.compile(r"\(\?<?!(?:\\s\+|\\s\*| )?\(\?:[a-z|\\+ ]+\)\)")
     assert unbounded.findall(PATTERNS_FILE.read_text(encoding="utf-8")) == []
+
+
+def test_rather_die_than_something_trivial_is_reviewed_not_urgent():
+    detection = detect("id rather die than go to soft play again")
+    assert detection is not None and detection.severity == "routine"
 
 
 def test_wishing_the_baby_away_is_reviewed_not_ignored():

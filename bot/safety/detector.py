@@ -371,9 +371,13 @@ class RiskDetector:
         """Why a lexicon judgement is only routine, read from the whole message."""
         if self._media_for(category).search(text):
             return "story_or_media"
+        # The past answers it only if the sentences not about the past are not urgent alone.
         past = self.history if category in NEVER_LOWERED_AS_PAST else self._past_for(category)
-        if past.search(self.birth_timing.sub(" ", text)) and not self.again.search(text):
-            return "past_or_resolved"
+        sentences = _SENTENCE.split(self.birth_timing.sub(" ", text))
+        if any(past.search(s) for s in sentences) and not self.again.search(text):
+            rest = " | ".join(s for s in sentences if not past.search(s))
+            if self.lexicon is None or self.lexicon.score(rest)[1] < self.lexicon.urgent_p:
+                return "past_or_resolved"
         # The reading answers the question only if, without it, the rest is not urgent.
         condition = self.lexicon_conditions.get(category)
         answered = condition[0].search(text) if condition is not None else None

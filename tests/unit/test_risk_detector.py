@@ -170,6 +170,9 @@ def test_trying_only_the_patterns_a_texts_words_allow_changes_no_match():
         ("her boyfriend keeps texting her threats", "domestic_abuse"),
         ("he said i would end up in a box", "domestic_abuse"),
         ("im not allowed to see my family", "domestic_abuse"),
+        ("i wouldnt mind if a bus hit me", "suicide_self_harm"),
+        ("we cant get her temp below 38.5, shes 6 weeks", "baby_red_flag"),
+        ("she had a tonic-clonic episode, now post-ictal", "baby_red_flag"),
     ],
 )
 def test_vocabulary_beyond_the_evaluation_sets(text, category):
@@ -317,6 +320,9 @@ def test_a_question_opened_with_ok_so_is_still_a_question_for_information():
         "Im used to looking after kids. I pushed my babys face into the mattress to stop the "
         "screaming",
         "my sister had her baby 2 months ago and says shes going to drive her car into a wall",
+        "my sister who had a baby last month has written goodbye letters to all of us",
+        "Sudden facial and hand oedema this morning at 34 weeks, with visual disturbance and a "
+        "headache. I had pre-eclampsia with my first.",
     ],
 )
 def test_recent_abuse_being_used_to_something_and_the_birth_date_are_not_the_past(text):

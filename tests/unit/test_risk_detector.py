@@ -193,7 +193,10 @@ def test_vocabulary_beyond_the_evaluation_sets(text, category):
         ("irregular tightenings at 33 weeks that go when I lie down, braxton hicks?",
          "braxton_hicks"),
         ("38 weeks, waters broke, clear and no smell, baby moving", "waters_at_term"),
-        ("he choked on banana but coughed it straight out and carried on", "cleared_by_coughing"),
+        ("he choked on banana but coughed it straight out and carried on",
+         "choking_over_or_first_aid_course"),
+        ("doing a first aid course next week, will it cover choking?",
+         "choking_over_or_first_aid_course"),
     ],
 )
 def test_signs_that_are_not_urgent_in_the_context_given_are_routine(text, reason):
@@ -212,6 +215,8 @@ def test_signs_that_are_not_urgent_in_the_context_given_are_routine(text, reason
         "33 weeks, i thought it was braxton hicks but they are every 5 minutes now",
         "tightenings coming every few minutes at 34 weeks, is this braxton hicks?",
         "she choked and coughed some up but she is still struggling to breathe",
+        "she is choking on a dolls shoe",
+        "baby is choking, I did a first aid course but I cant remember what to do help",
         "my 5 week old's temp is 37.6 and she is floppy",
         "5 week old, temp was 37.9 and now it's 38.4",
     ],

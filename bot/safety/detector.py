@@ -373,9 +373,12 @@ class RiskDetector:
             return "story_or_media"
         # The past answers it only if the sentences not about the past are not urgent alone.
         past = self.history if category in NEVER_LOWERED_AS_PAST else self._past_for(category)
+        # In each sentence only what follows its last turn counts: "in a refuge now but he
+        # found out which one" is not settled.
         sentences = _SENTENCE.split(self.birth_timing.sub(" ", text))
-        if any(past.search(s) for s in sentences) and not self.again.search(text):
-            rest = " | ".join(s for s in sentences if not past.search(s))
+        settled = [past.search(_TURN.split(s)[-1]) is not None for s in sentences]
+        if any(settled) and not self.again.search(text):
+            rest = " | ".join(s for s, done in zip(sentences, settled, strict=True) if not done)
             if self.lexicon is None or self.lexicon.score(rest)[1] < self.lexicon.urgent_p:
                 return "past_or_resolved"
         # The reading answers the question only if, without it, the rest is not urgent.

@@ -68,6 +68,12 @@ def test_risk_buried_in_a_long_message_is_found():
         "the teether box says choking hazard",
         "milk drunk, floppy and snoring after her feed",
         "his head is still a bit floppy during tummy time",
+        "sitting on the edge of the bed feeding her",
+        "I overdosed on chocolate today",
+        "dead proud of myself today",
+        "my fella pushed me to go to the gym",
+        "his legs twitch when he is dreaming",
+        "my toddler smothered his sister with kisses",
     ],
 )
 def test_figures_of_speech_and_ordinary_messages_are_not_risk(text):
@@ -173,6 +179,15 @@ def test_trying_only_the_patterns_a_texts_words_allow_changes_no_match():
         ("i wouldnt mind if a bus hit me", "suicide_self_harm"),
         ("we cant get her temp below 38.5, shes 6 weeks", "baby_red_flag"),
         ("she had a tonic-clonic episode, now post-ictal", "baby_red_flag"),
+        ("I dropped her. Not an accident, I just let go.", "harm_to_baby"),
+        ("im certain the paediatrician is working for the devil", "postpartum_psychosis"),
+        ("had a bottle of vodka and half a box of co-codamol", "suicide_self_harm"),
+        ("been standing at the edge of the canal at night", "suicide_self_harm"),
+        ("he put his fist through the window and said my head's next", "domestic_abuse"),
+        ("i'm in a refuge now but my ex found out which one", "domestic_abuse"),
+        ("ah'm no wantin tae be here anymair", "suicide_self_harm"),
+        ("no sleep in days and im buzzin, gonna repaint the whole flat tonight",
+         "postpartum_psychosis"),
     ],
 )
 def test_vocabulary_beyond_the_evaluation_sets(text, category):
@@ -197,6 +212,8 @@ def test_vocabulary_beyond_the_evaluation_sets(text, category):
          "choking_over_or_first_aid_course"),
         ("doing a first aid course next week, will it cover choking?",
          "choking_over_or_first_aid_course"),
+        ("asleep on the boob after her feed, arms all floppy, so cute", "asleep_after_a_feed"),
+        ("her lips are purple from the blackcurrant puree", "coloured_by_food_or_paint"),
     ],
 )
 def test_signs_that_are_not_urgent_in_the_context_given_are_routine(text, reason):
@@ -216,6 +233,7 @@ def test_signs_that_are_not_urgent_in_the_context_given_are_routine(text, reason
         "tightenings coming every few minutes at 34 weeks, is this braxton hicks?",
         "she choked and coughed some up but she is still struggling to breathe",
         "she is choking on a dolls shoe",
+        "floppy after her feed and I can't wake her",
         "baby is choking, I did a first aid course but I cant remember what to do help",
         "my 5 week old's temp is 37.6 and she is floppy",
         "5 week old, temp was 37.9 and now it's 38.4",

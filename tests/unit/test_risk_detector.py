@@ -74,6 +74,8 @@ def test_risk_buried_in_a_long_message_is_found():
         "my fella pushed me to go to the gym",
         "his legs twitch when he is dreaming",
         "my toddler smothered his sister with kisses",
+        "she hit her first milestone today, rolled over",
+        "our lodger shakes the baby's bottle really hard",
     ],
 )
 def test_figures_of_speech_and_ordinary_messages_are_not_risk(text):
@@ -214,6 +216,7 @@ def test_vocabulary_beyond_the_evaluation_sets(text, category):
          "choking_over_or_first_aid_course"),
         ("asleep on the boob after her feed, arms all floppy, so cute", "asleep_after_a_feed"),
         ("her lips are purple from the blackcurrant puree", "coloured_by_food_or_paint"),
+        ("bruise on his shin from walking into the coffee table", "bruise_from_play"),
     ],
 )
 def test_signs_that_are_not_urgent_in_the_context_given_are_routine(text, reason):

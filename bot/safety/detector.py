@@ -360,7 +360,10 @@ class RiskDetector:
         asked = text[clause_turns[-1].end() if clause_turns else clause_start : clause_end]
         if any(self.question.search(_PREAMBLE.sub("", part.strip())) for part in (clause, asked)):
             return "information_question"
-        if self._media_for(category.name).search(sentence):
+        # The illness named for an essay, a course or a leaflet is information; a symptom is
+        # judged by the narrower list, since delusions often involve the TV or a story.
+        media = self.media if psychosis and not symptom else self._media_for(category.name)
+        if media.search(sentence):
             return "story_or_media"
         condition = self.conditions.get(match.re)
         if condition is not None and condition[0].search(text):

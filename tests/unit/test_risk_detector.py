@@ -323,6 +323,23 @@ def test_no_exception_after_a_pattern_swallows_the_start_of_a_longer_word():
     assert unbounded.findall(PATTERNS_FILE.read_text(encoding="utf-8")) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Writing a uni essay on postpartum psychosis.",
+        "in EastEnders the mum hears voices after the baby",
+        "The drama I'm watching has babies swapped at birth",
+    ],
+)
+def test_the_illness_named_for_study_or_a_programme_is_a_story(text):
+    detection = detect(text)
+    assert detection is not None and detection.lowered_because == "story_or_media"
+
+
+def test_a_delusion_about_the_tv_is_not_a_story():
+    assert detect("the people in eastenders are sending me messages about the baby").urgent
+
+
 def test_rather_die_than_something_trivial_is_reviewed_not_urgent():
     detection = detect("id rather die than go to soft play again")
     assert detection is not None and detection.severity == "routine"

@@ -78,6 +78,8 @@ def _to_not_two(tokens: list[str], index: int) -> bool:
     )
 
 
+# A sign asked about and answered "no" at once: "blurry vision? no. headache? no."
+_ANSWERED_NO = re.compile(r"\s*\|\s*(?:no|nope|nah|none|not\s+really)\s*(?:\||$)")
 # Words that open a question without changing it: "ok so what are the signs of ...".
 _PREAMBLE = re.compile(
     r"^(?:(?:ok|okay|so|um|umm|erm|hi|hey|hiya|right|also|sorry|quick\s+question)\s+)+"
@@ -342,7 +344,7 @@ class RiskDetector:
         turns = list(_TURN.finditer(text, sentence_start, match.start()))
         sentence = text[turns[-1].start() + 1 if turns else sentence_start : sentence_end]
         before = text[clause_start : match.start()].split()[-self.negation_window :]
-        if self._negated(before):
+        if self._negated(before) or _ANSWERED_NO.match(text, clause_end):
             return "negated"
         psychosis = category.name in NEVER_LOWERED_AS_PAST
         if psychosis and self.history.search(sentence):

@@ -190,6 +190,13 @@ def test_trying_only_the_patterns_a_texts_words_allow_changes_no_match():
         ("ah'm no wantin tae be here anymair", "suicide_self_harm"),
         ("no sleep in days and im buzzin, gonna repaint the whole flat tonight",
          "postpartum_psychosis"),
+        ("the radio said my name twice this morning", "postpartum_psychosis"),
+        ("the devil is inside my son I have to get it out", "postpartum_psychosis"),
+        ("she didn't recognise me this morning, baby is 5 days old", "postpartum_psychosis"),
+        ("I keep getting thoughts that I should smother her", "harm_to_baby"),
+        ("tell my boy his mummy loved him", "suicide_self_harm"),
+        ("I'm not safe at home", "domestic_abuse"),
+        ("he's had a fit in the bath and he's dazed", "baby_red_flag"),
     ],
 )
 def test_vocabulary_beyond_the_evaluation_sets(text, category):
@@ -338,6 +345,12 @@ def test_the_illness_named_for_study_or_a_programme_is_a_story(text):
 
 def test_a_delusion_about_the_tv_is_not_a_story():
     assert detect("the people in eastenders are sending me messages about the baby").urgent
+
+
+def test_a_sign_asked_about_and_answered_no_is_negated():
+    detection = detect("blurry vision? no. headache? no. just heartburn lol")
+    assert detection.lowered_because == "negated"
+    assert detect("her lips are blue. no she wont wake").urgent
 
 
 def test_rather_die_than_something_trivial_is_reviewed_not_urgent():

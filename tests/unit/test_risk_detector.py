@@ -197,6 +197,13 @@ def test_trying_only_the_patterns_a_texts_words_allow_changes_no_match():
         ("tell my boy his mummy loved him", "suicide_self_harm"),
         ("I'm not safe at home", "domestic_abuse"),
         ("he's had a fit in the bath and he's dazed", "baby_red_flag"),
+        ("I take maybe 20 tablets of ibuprofen 30 minute ago", "suicide_self_harm"),
+        ("she say she will starve until she die", "suicide_self_harm"),
+        ("my husband pour cold water on baby face to stop crying", "harm_to_baby"),
+        ("she talk very fast and she say she is queen", "postpartum_psychosis"),
+        ("I am 24 weeks. Bleeding started, more than period.", "pregnancy_red_flag"),
+        ("tightening every 5 minutes, it is painful, I am 31 week, is normal?",
+         "pregnancy_red_flag"),
     ],
 )
 def test_vocabulary_beyond_the_evaluation_sets(text, category):

@@ -198,8 +198,7 @@ class EscalationService:
             session.add(note)
             session.flush()
             audit.record(session, audit.staff_actor(staff_id) if staff_id else author,
-                         "escalation_note",
-                         "escalation", escalation.id, note_id=note.id)
+                         "escalation_note", "escalation", escalation.id, note_id=note.id)
             return note.id
 
     def notes(self, escalation_id: int) -> list[dict]:

@@ -23,7 +23,7 @@ DATA = PROJECT_ROOT / "tests" / "data"
 # Sets the detector was developed against (all but the first were measured blind first, then
 # used: risk_holdout, then risk_dev2, risk_dev3, ... in the order written); the learning sets,
 # written later to teach the lexicon new wordings, on which the detector does not yet catch
-# every crisis (measured by `make eval`, not asserted by `make test`); and the blind set, only
+# every crisis (measured by `make eval`, not asserted by `make test`); and the blind sets, only
 # ever measured: the honest estimate for new messages.
 _DEV_NUMBER = re.compile(r"risk_dev(\d+)_crisis\.yml")
 # Development sets up to this number are asserted (100% recall); later ones are learning sets.
@@ -47,13 +47,13 @@ SETS = {
         ("risk_near_miss.yml", "risk_holdout_near_miss.yml", *_ASSERTED[1]),
     ),
     "learning": _numbered_sets(ASSERTED_THROUGH + 1, float("inf")),
-    # Written separately and added later; until its files exist it is skipped, not an error.
+    # Written separately and added later; a file not there yet is skipped, not an error.
     "blind": (
         ("risk_blind7_crisis.yml", "risk_blind8_crisis.yml"),
         ("risk_blind7_near_miss.yml", "risk_blind8_near_miss.yml"),
     ),
 }
-# Every set the lexicon learns from: never the blind set.
+# Every set the lexicon learns from: never a blind set.
 TRAINING = tuple(
     SETS["development"][i] + SETS["learning"][i] for i in (0, 1)
 )

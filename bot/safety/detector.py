@@ -140,11 +140,10 @@ class RiskDetector:
         # Every other word the patterns and cues spell out ("husband", "slapped", "floppy") is
         # corrected too. A token that is itself an English word is not corrected to a
         # different word: "overdoing", "homeless" and "breeding" stay as written.
-        english = english_words()
-        self._english = english
+        self._english = english_words()
         self._spelled = frozenset(
             w for w in _spelled_words([spec["categories"], spec.get("cues") or {}])
-            if w in english and w not in self.vocabulary
+            if w in self._english and w not in self.vocabulary
         ) | {w for w in self.words if len(w) >= 6 and w.isalpha()}  # "doenst": "doesnt"
         self._spelled_deletes = _deletion_index(self._spelled)
         # Every pattern list below is tried only where the text's words could let it match.
@@ -384,16 +383,21 @@ class RiskDetector:
         settled = [past.search(_TURN.split(s)[-1]) is not None for s in sentences]
         if any(settled) and not self.again.search(text):
             rest = " | ".join(s for s, done in zip(sentences, settled, strict=True) if not done)
-            if self.lexicon is None or self.lexicon.score(rest)[1] < self.lexicon.urgent_p:
+            if not self._urgent_alone(rest):
                 return "past_or_resolved"
         # The reading answers the question only if, without it, the rest is not urgent.
         condition = self.lexicon_conditions.get(category)
         answered = condition[0].search(text) if condition is not None else None
-        if answered is not None and self.lexicon is not None:
+        if answered is not None:
             rest = text[: answered.start()] + " | " + text[answered.end() :]
-            if self.lexicon.score(rest)[1] < self.lexicon.urgent_p:
+            if not self._urgent_alone(rest):
                 return condition[1]
         return None
+
+    def _urgent_alone(self, rest: str) -> bool:
+        """Whether what is left of a message, once a part of it is set aside, is still urgent
+        to the lexicon (only ever asked when the lexicon judged the whole message)."""
+        return self.lexicon.score(rest)[1] >= self.lexicon.urgent_p
 
     def _past_for(self, category: str) -> re.Pattern:
         """What makes a sign of this category past or settled (see `resolved` in the patterns)."""
@@ -570,8 +574,13 @@ def english_words() -> dict[str, int]:
 
 
 # British spellings of words the (American) word list holds: "recognise", "colour", "foetal".
-_BRITISH = ((r"is(e|ed|es|ing)$", r"iz\1"), (r"ys(e|ed|es|ing)$", r"yz\1"), (r"our", "or"),
-            (r"tre$", "ter"), (r"ae", "e"), (r"oe", "e"), (r"ll(ed|ing)$", r"l\1"))
+_BRITISH = tuple(
+    (re.compile(pattern), american)
+    for pattern, american in (
+        (r"is(e|ed|es|ing)$", r"iz\1"), (r"ys(e|ed|es|ing)$", r"yz\1"), (r"our", "or"),
+        (r"tre$", "ter"), (r"ae", "e"), (r"oe", "e"), (r"ll(ed|ing)$", r"l\1"),
+    )
+)
 # Endings that make a word of a word ("everythings", "crampy", "teether", "tightenings"),
 # and contractions without their apostrophe ("theyve").
 _ENDINGS = ("s", "es", "y", "ey", "er", "ed", "ing", "ings", "ly", "ve", "re", "ll", "d")
@@ -582,7 +591,7 @@ def _is_english(token: str, english: dict[str, int]) -> bool:
     if token in english:
         return True
     for pattern, american in _BRITISH:
-        if re.sub(pattern, american, token) in english:
+        if pattern.sub(american, token) in english:
             return True
     return any(
         token.endswith(ending) and (stem := token[: -len(ending)]) and len(stem) >= 3

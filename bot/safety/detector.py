@@ -15,7 +15,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -78,6 +78,8 @@ def _to_not_two(tokens: list[str], index: int) -> bool:
     )
 
 
+# Words that open a sentence: "no" before one is an answer ("no he hit me again").
+_SENTENCE_OPENERS = frozenset("i he she they we you it my his her our their".split())
 # A sign asked about and answered "no" at once: "blurry vision? no. headache? no."
 _ANSWERED_NO = re.compile(r"\s*\|\s*(?:no|nope|nah|none|not\s+really)\s*(?:\||$)")
 # Words that open a question without changing it: "ok so what are the signs of ...".
@@ -343,7 +345,7 @@ class RiskDetector:
         turns = list(_TURN.finditer(text, sentence_start, match.start()))
         sentence = text[turns[-1].start() + 1 if turns else sentence_start : sentence_end]
         before = text[clause_start : match.start()].split()[-self.negation_window :]
-        if self._negated(before) or _ANSWERED_NO.match(text, clause_end):
+        if self._negated(before, match) or _ANSWERED_NO.match(text, clause_end):
             return "negated"
         psychosis = category.name in NEVER_LOWERED_AS_PAST
         if psychosis and self.history.search(sentence):
@@ -407,11 +409,20 @@ class RiskDetector:
         """Stories and programmes; for psychosis only plain consumption of one counts."""
         return self.media_for_psychosis if category in NEVER_LOWERED_AS_PAST else self.media
 
-    def _negated(self, before: list[str]) -> bool:
+    def _negated(self, before: list[str], sign: re.Match) -> bool:
+        signed = sign.group(0).split()
+        following = [*before[1:], signed[0]]
+        # "no he hit me again": an answer before a sentence, not "no" before a noun; but
+        # "no he does not hurt me" answers with a denial (a negator the pattern itself does
+        # not spell, as "will not wake" is spelled).
+        spelled = _spelled_words_of(sign.re, self.negators)
+        answer_only = self.negators.intersection(signed) <= spelled
         for index in range(len(before) - 1, -1, -1):
             word = before[index]
             if word in self.negation_blockers:
                 return False
+            if word == "no" and answer_only and following[index] in _SENTENCE_OPENERS:
+                continue
             if word in self.negators:
                 return True
         return False
@@ -481,6 +492,14 @@ class RiskLexicon:
         total = sum(math.exp(z - top) for z in logits.values())
         best = max((n for n in logits if n != "none"), key=logits.__getitem__)
         return best, math.exp(logits[best] - top) / total
+
+
+@cache  # one entry per compiled pattern: a fixed set, held for life
+def _spelled_words_of(pattern: re.Pattern, words: frozenset[str]) -> frozenset[str]:
+    """Which of these words the pattern spells out itself (rather than lets a filler match)."""
+    return frozenset(
+        w for w in words if re.search(rf"(?:(?<![a-z\\])|(?<=\\b)){w}\b", pattern.pattern)
+    )
 
 
 def _bounds(text: str, match: re.Match, boundary: re.Pattern) -> tuple[int, int]:

@@ -398,3 +398,17 @@ def test_abuse_long_ago_and_left_behind_is_reviewed_not_urgent():
     detection = detect("my ex used to hit me years ago but i left him and im safe now")
     assert detection.severity == "routine"
     assert detection.lowered_because == "past_or_resolved"
+
+
+def test_no_answering_before_a_statement_does_not_negate_it():
+    """"No, he hit me again" answers the question; "no he does not hurt me" is a denial."""
+    assert detect("no he hit me again last night").urgent
+    assert detect("no my baby is floppy and wont wake").urgent
+    assert not detect("no baby movements since this morning, 36 weeks").lowered_because
+    assert detect("fine. no he doesnt hurt me, you asked last time").lowered_because == "negated"
+
+
+def test_what_used_to_happen_and_now_does_is_not_the_past():
+    assert detect("he never used to hit me but now he does").urgent
+    detection = detect("i used to self harm but now im fine")
+    assert detection.lowered_because == "past_or_resolved"

@@ -162,6 +162,7 @@ class RiskDetector:
         self.again = re.compile(spec["resolved"]["again"])
         self.history = re.compile(spec["resolved"]["history"])
         self.question = re.compile(spec["information_question"])
+        self.recent = re.compile(spec["resolved"]["recent"])
         self.media = re.compile(spec["stories_and_media"])
         self.media_for_psychosis = re.compile(spec["stories_and_media_for_psychosis"])
         self.cues = {
@@ -361,7 +362,9 @@ class RiskDetector:
         # the turn is judged on its own.
         clause_turns = [turn for turn in turns if turn.start() >= clause_start]
         asked = text[clause_turns[-1].end() if clause_turns else clause_start : clause_end]
-        if any(self.question.search(_PREAMBLE.sub("", part.strip())) for part in (clause, asked)):
+        if any(
+            self.question.search(_PREAMBLE.sub("", part.strip())) for part in (clause, asked)
+        ) and not self._happening_now(text):
             return "information_question"
         # The illness named for an essay, a course or a leaflet is information; a symptom is
         # judged by the narrower list, since delusions often involve the TV or a story.
@@ -372,6 +375,11 @@ class RiskDetector:
         if condition is not None and condition[0].search(text):
             return condition[1]
         return None
+
+    def _happening_now(self, text: str) -> bool:
+        """A question that says it is happening ("what do I do if I already took them an hour
+        ago", "... because that's where I'm at tonight") is not asking for information."""
+        return self.recent.search(text) is not None
 
     def _lexicon_lowering(self, text: str, category: str) -> str | None:
         """Why a lexicon judgement is only routine, read from the whole message."""

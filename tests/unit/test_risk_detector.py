@@ -412,3 +412,40 @@ def test_what_used_to_happen_and_now_does_is_not_the_past():
     assert detect("he never used to hit me but now he does").urgent
     detection = detect("i used to self harm but now im fine")
     assert detection.lowered_because == "past_or_resolved"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what do i do if i already took a load of tablets like an hour ago",
+        "is it common to think about swallowing the whole packet? because thats where im at "
+        "tonight",
+        "how do you know if a baby is having a seizure? mine keeps doing this lip smacking thing "
+        "and staring. 2 months. its been happening all evening",
+    ],
+)
+def test_a_question_that_says_it_is_happening_now_is_not_for_information(text):
+    assert detect(text).urgent
+
+
+def test_a_newborns_fever_stays_urgent_when_an_older_sibling_is_mentioned():
+    assert detect("baby is 8 weeks, temp 38.3. my toddler has a cold so he's caught it").urgent
+    assert detect("twins are 6 wks, one has a temp of 38.5 and the other is fine").urgent
+    detection = detect("my 2 year old has a temp of 38.5 but still playing")
+    assert detection.lowered_because == "fever_over_6_months"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "13 months, shaking all over and her eyes went to one side, wouldnt respond, temp 39.4",
+        "she went stiff and jerking and did not respond to us for a minute",
+        "she had a fit at nursery today and they called an ambulance",
+    ],
+)
+def test_a_fit_described_or_had_at_a_place_is_urgent_whatever_the_age_or_temperature(text):
+    assert detect(text).urgent
+
+
+def test_having_a_fit_at_someone_is_still_a_figure_of_speech():
+    assert detect("my mum had a fit at me for giving him a biscuit") is None

@@ -163,6 +163,15 @@ class RiskDetector:
         self.history = re.compile(spec["resolved"]["history"])
         self.question = re.compile(spec["information_question"])
         self.recent = re.compile(spec["resolved"]["recent"])
+        child = spec["child_actor"]
+        self.child_categories = frozenset(child["categories"])
+        self.child_acts = re.compile(child["acts"])
+        self.sibling = re.compile(child["sibling"])
+        self.pronouns = {
+            p: (re.compile(child["aged"].format(pronoun=p)), re.compile(b["adults"]),
+                re.compile(b["hurt"]))
+            for p, b in child["pronouns"].items()
+        }
         self.media = re.compile(spec["stories_and_media"])
         self.media_for_psychosis = re.compile(spec["stories_and_media_for_psychosis"])
         self.cues = {
@@ -371,10 +380,34 @@ class RiskDetector:
         media = self.media if psychosis and not symptom else self._media_for(category.name)
         if media.search(sentence):
             return "story_or_media"
+        if category.name in self.child_categories and self._young_child_acts(
+            text, clause_start, match
+        ):
+            return "young_child"
         condition = self.conditions.get(match.re)
         if condition is not None and condition[0].search(text):
             return condition[1]
         return None
+
+    def _young_child_acts(self, text: str, clause_start: int, match: re.Match) -> bool:
+        """Whether the sign's own verb has a young child as its subject (see `child_actor`)."""
+        acts = [
+            m for m in self.child_acts.finditer(text, clause_start, match.end())
+            if m.end() > match.start()
+        ]
+        if not acts:
+            return False
+        act = acts[-1]
+        if act.group("actor") not in self.pronouns:
+            return True
+        if self.sibling.match(text, act.end()):
+            return True
+        aged, adults, hurt = self.pronouns[act.group("actor")]
+        return (
+            aged.search(text) is not None
+            and adults.search(text, 0, act.start()) is None
+            and hurt.match(text, act.end()) is None
+        )
 
     def _happening_now(self, text: str) -> bool:
         """A question that says it is happening ("what do I do if I already took them an hour

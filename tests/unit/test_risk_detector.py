@@ -449,3 +449,48 @@ def test_a_fit_described_or_had_at_a_place_is_urgent_whatever_the_age_or_tempera
 
 def test_having_a_fit_at_someone_is_still_a_figure_of_speech():
     assert detect("my mum had a fit at me for giving him a biscuit") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the toddler punched me in the bump, hes 2, were working on gentle hands",
+        "my 16mo hits the baby when he thinks im not looking",
+        "she bit me so hard on the finger. shes 15m",
+        "she bit her baby brother on the arm today",
+    ],
+)
+def test_a_young_child_hitting_or_biting_is_reviewed_not_read_as_abuse(text):
+    detection = detect(text)
+    assert detection.severity == "routine"
+    assert detection.lowered_because == "young_child"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my toddler was screaming and he hit me",
+        "he threw him on the bed, hes 10 months",
+        "he yanked her up by one arm, shes 15 months",
+        "my husband hit me in front of my 20 month old",
+        "ds is 15 months. my partner punched me again",
+        "she slapped the baby, shes 18 months",
+        "he punched me, he is 2 years older than me",
+        "my ex came round, he is 2 weeks out of prison and he hit me",
+    ],
+)
+def test_an_adult_hurting_someone_stays_urgent_whoever_else_is_a_toddler(text):
+    assert detect(text).urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["he tried to kill me last night", "she tried to stab me", "he tried to drown the baby"],
+)
+def test_an_attempt_on_her_life_or_the_babys_is_urgent(text):
+    assert detect(text).urgent
+
+
+def test_trying_to_drown_the_roast_is_not_an_attempt():
+    detection = detect("my fella tried to drown the sunday roast in gravy")
+    assert detection is None or not detection.urgent

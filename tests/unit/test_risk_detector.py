@@ -494,3 +494,41 @@ def test_an_attempt_on_her_life_or_the_babys_is_urgent(text):
 def test_trying_to_drown_the_roast_is_not_an_attempt():
     detection = detect("my fella tried to drown the sunday roast in gravy")
     assert detection is None or not detection.urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "took 8 of my propranolol about 20 mins ago to see what happens",
+        "ive stockpiled my tablets over the last month. tonight feels like the night",
+        "my mum is babysitting and she hit my toddler with a hairbrush",
+        "my brother in law bit my 18 month old to show him what it feels like",
+        "ive been giving the baby extra medicine to make him sleep",
+        "tonight he held her over the wheelie bin",
+        "he keeps flicking her feet really hard to teach her",
+        "i think my sisters husband is hurting her",
+        "hes drunk and hes got the baby and wont give her back, im scared",
+        "how do i get a refuge place? ive left tonight, im at the bus station with her",
+        "i havent needed to sleep for 5 days, never felt so amazing",
+        "she took her clothes off in the garden and was shouting at the sky",
+        "movements have changed, she used to kick loads and now only the odd one. 37+1",
+    ],
+)
+def test_crises_first_seen_in_toddler_families_and_anxious_questions(text):
+    assert detect(text).urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "baby doesnt want to sleep in the cot",
+        "he does not need to sleep as much now",
+        "the dog bit my son on the hand",
+        "he held her over the sink to wash her hair",
+        "the refuge leaflet was on the noticeboard tonight at group",
+        "he hit a 6 year old at school",
+    ],
+)
+def test_the_same_words_in_ordinary_senses_are_not_urgent(text):
+    detection = detect(text)
+    assert detection is None or not detection.urgent

@@ -49,8 +49,8 @@ SETS = {
     "learning": _numbered_sets(ASSERTED_THROUGH + 1, float("inf")),
     # Written separately and added later; a file not there yet is skipped, not an error.
     "blind": (
-        ("risk_blind7_crisis.yml", "risk_blind8_crisis.yml"),
-        ("risk_blind7_near_miss.yml", "risk_blind8_near_miss.yml"),
+        ("risk_blind7_crisis.yml", "risk_blind8_crisis.yml", "risk_blind9_crisis.yml"),
+        ("risk_blind7_near_miss.yml", "risk_blind8_near_miss.yml", "risk_blind9_near_miss.yml"),
     ),
 }
 # Every set the lexicon learns from: never a blind set.

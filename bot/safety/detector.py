@@ -357,6 +357,15 @@ class RiskDetector:
         before = text[clause_start : match.start()].split()[-self.negation_window :]
         if self._negated(before, match) or _ANSWERED_NO.match(text, clause_end):
             return "negated"
+        # A long match ending "... no bleeding": that sign is negated; any shorter match of the
+        # same pattern before it ("35+2 and my waters went, no contractions") is judged instead.
+        words = match.group(0).split()
+        if len(words) >= 3 and words[-2] in self.negators - _spelled_words_of(
+            match.re, self.negators
+        ):
+            cut = match.start() + match.group(0).rindex(f" {words[-2]} ")
+            shorter = match.re.search(text, match.start(), cut)
+            return "negated" if shorter is None else self._lowering_reason(text, shorter, category)
         psychosis = category.name in NEVER_LOWERED_AS_PAST
         if psychosis and self.history.search(sentence):
             return "past_or_resolved"

@@ -532,3 +532,25 @@ def test_crises_first_seen_in_toddler_families_and_anxious_questions(text):
 def test_the_same_words_in_ordinary_senses_are_not_urgent(text):
     detection = detect(text)
     assert detection is None or not detection.urgent
+
+
+def test_a_sign_negated_at_the_end_of_a_long_match_gives_way_to_a_shorter_one():
+    detection = detect("38 weeks and no swelling at all, no headache, no bleeding. why the wee test?")
+    assert detection.lowered_because == "negated"
+    assert detect("35+2 and my waters went about half an hour ago, no contractions yet").urgent
+    assert detect("fluid trickling constantly since this morning, 35+5, no contractions").urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is a floppy head normal at 4 weeks? she cant hold it up yet",
+        "my baby goes all floppy after the bath, like really relaxed and sleepy",
+    ],
+)
+def test_ordinary_floppiness_is_reviewed_not_urgent(text):
+    assert detect(text).lowered_because == "asleep_after_a_feed"
+
+
+def test_floppiness_with_a_sign_of_illness_stays_urgent():
+    assert detect("she went all floppy after the bath and is hard to wake").urgent

@@ -17,7 +17,7 @@ import datetime as dt
 import yaml
 
 from bot.config import PROJECT_ROOT
-from bot.ops.safety_eval import TRAINING, load_messages
+from bot.ops.safety_eval import ORDINARY, TRAINING, load_messages
 from bot.safety.detector import LEXICON_FILE, lexicon_features, pattern_detector
 
 CRISIS, NEAR_MISS = TRAINING
@@ -34,12 +34,13 @@ NEUTRAL_ENDINGS = ("idk", "i do not know what to do", "i do not know who else to
 
 
 def _ordinary_texts() -> list[str]:
+    """The NLU training examples and the everyday messages written for the lexicon."""
     from rasa.shared.nlu.training_data.loading import load_data
 
     texts = []
     for path in sorted(NLU_DATA.rglob("nlu*.yml")):  # afresh each build, in a fixed order
         texts += [e.get("text") for e in load_data(str(path)).intent_examples]
-    return texts
+    return texts + [item["text"] for name in ORDINARY for item in load_messages(name)]
 
 
 def _with_neutral_words(texts: list[str]) -> list[str]:
@@ -97,8 +98,9 @@ def build(crisis: tuple[str, ...] = CRISIS, near_miss: tuple[str, ...] = NEAR_MI
         "built": dt.date.today().isoformat(),
         "source": (
             "Learned (multinomial logistic regression over the categories and none) from the "
-            f"development and learning sets {', '.join(crisis + near_miss)} and the NLU "
-            "training examples as ordinary messages. Not from the blind set."
+            f"development and learning sets {', '.join(crisis + near_miss)}, and the NLU "
+            f"training examples and {', '.join(ORDINARY)} as ordinary messages. Not from the "
+            "blind or everyday sets."
         ),
         # Calibrated by leave-one-set-out (`python -m bot.ops.risk_cv`): the threshold with the
         # best recall on each left-out set, false urgents under 4%. Below it, routine review.

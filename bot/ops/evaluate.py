@@ -121,16 +121,17 @@ def evaluate_safety(var_dir: Path) -> dict:
                 results[label] = {"skipped": f"missing {', '.join(missing)}"}
                 continue
             crisis, near = evaluation_set(label)
-            if not crisis:
-                print(f"skipping the {label} set: no crisis messages", file=sys.stderr)
-                results[label] = {"skipped": "no crisis messages"}
+            if not crisis and not near:
+                print(f"skipping the {label} set: no messages", file=sys.stderr)
+                results[label] = {"skipped": "no messages"}
                 continue
             fresh = evaluate_sets(probe, crisis, near).as_dict()
-            in_form = evaluate_sets(probe, crisis, [], inside_form=True).as_dict()
+            # Everyday traffic has no crises: only its false urgents are measured.
+            in_form = evaluate_sets(probe, crisis, [], inside_form=True).as_dict() if crisis else {}
             results[label] = {
                 **fresh,
-                "crisis_recall_inside_form": in_form["crisis_recall"],
-                "missed_inside_form": in_form["missed"],
+                "crisis_recall_inside_form": in_form.get("crisis_recall"),
+                "missed_inside_form": in_form.get("missed", []),
             }
     finally:
         stack.stop()
@@ -147,9 +148,12 @@ def print_safety(results: dict) -> None:
         if "skipped" in r:
             print(f"{label:<14}skipped: {r['skipped']}")
             continue
+        if r["crisis_total"]:
+            recall = f"{r['crisis_recall']:>9.3f}{r['crisis_recall_inside_form']:>9.3f}"
+        else:
+            recall = f"{'-':>9}{'-':>9}"
         print(
-            f"{label:<14}{r['crisis_total']:>8}{r['crisis_recall']:>9.3f}"
-            f"{r['crisis_recall_inside_form']:>9.3f}{r['near_miss_total']:>11}"
+            f"{label:<14}{r['crisis_total']:>8}{recall}{r['near_miss_total']:>11}"
             f"{r['false_urgent_rate']:>14.3f}"
         )
 

@@ -53,7 +53,11 @@ SETS = {
         ("risk_blind7_near_miss.yml", "risk_blind8_near_miss.yml", "risk_blind9_near_miss.yml"),
     ),
 }
-# Every set the lexicon learns from: never a blind set.
+# Everyday messages with no crisis in them, for the rate of false urgents on ordinary traffic
+# (measured, never learned from), and another such set the lexicon learns ordinary words from.
+SETS["everyday"] = ((), ("risk_everyday.yml",))
+ORDINARY = ("risk_everyday_train.yml",)
+# Every set the lexicon learns from: never a blind or everyday set.
 TRAINING = tuple(
     SETS["development"][i] + SETS["learning"][i] for i in (0, 1)
 )

@@ -78,6 +78,11 @@ def _to_not_two(tokens: list[str], index: int) -> bool:
     )
 
 
+FEARED_NOT_HAPPENING = {"baby_red_flag", "pregnancy_red_flag"}
+_FEAR_OF = re.compile(
+    r"\b(?:scared|worried|afraid|terrified|paranoid|nervous|anxious|frightened)\s+(?:of|about)\s+"
+    r"(?:(?:her|him|them|the\s+baby|baby|my\s+baby|lo)\s+)?$"
+)
 # Words that open a sentence: "no" before one is an answer ("no he hit me again").
 _SENTENCE_OPENERS = frozenset("i he she they we you it my his her our their".split())
 # A sign asked about and answered "no" at once: "blurry vision? no. headache? no."
@@ -357,6 +362,11 @@ class RiskDetector:
         before = text[clause_start : match.start()].split()[-self.negation_window :]
         if self._negated(before, match) or _ANSWERED_NO.match(text, clause_end):
             return "negated"
+        # "Scared of her choking with baby-led weaning": a sign feared, not happening. Only for
+        # the body's signs: "scared of hurting her" is itself a disclosure.
+        feared = _FEAR_OF.search(text, clause_start, match.start())
+        if feared and category.name in FEARED_NOT_HAPPENING:
+            return "feared_not_happening"
         # A long match ending "... no bleeding": that sign is negated; any shorter match of the
         # same pattern before it ("35+2 and my waters went, no contractions") is judged instead.
         words = match.group(0).split()

@@ -554,3 +554,21 @@ def test_ordinary_floppiness_is_reviewed_not_urgent(text):
 
 def test_floppiness_with_a_sign_of_illness_stays_urgent():
     assert detect("she went all floppy after the bath and is hard to wake").urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["im scared of her choking with baby led weaning", "worried about him choking on grapes"],
+)
+def test_a_sign_feared_for_the_future_is_reviewed_not_urgent(text):
+    assert detect(text).lowered_because == "feared_not_happening"
+
+
+@pytest.mark.parametrize("text", ["im scared she is choking", "im scared of hurting her"])
+def test_a_fear_of_what_is_happening_or_of_what_i_might_do_is_not_lowered(text):
+    assert detect(text).urgent
+
+
+def test_dribbling_or_a_runny_nose_like_a_tap_is_not_bleeding():
+    assert detect("my 3 month old is dribbling like a tap, teething?") is None
+    assert detect("12 weeks pregnant and its like a tap down there").urgent

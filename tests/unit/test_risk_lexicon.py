@@ -3,7 +3,7 @@
 import yaml
 
 from bot.ops.build_risk_lexicon import build
-from bot.ops.safety_eval import TRAINING
+from bot.ops.safety_eval import ORDINARY, SETS, TRAINING, load_messages
 from bot.safety.detector import LEXICON_FILE, RiskLexicon, default_detector, lexicon_features
 
 
@@ -42,8 +42,19 @@ def test_the_shipped_lexicon_is_what_the_build_produces():
     assert shipped["categories"] == rebuilt["categories"], "rebuild: bot.ops.build_risk_lexicon"
 
 
-def test_the_blind_set_is_never_used_to_build_it():
-    assert not any("blind" in name for names in TRAINING for name in names)
+def test_the_blind_and_everyday_sets_are_never_used_to_build_it():
+    measured = {name for label in ("blind", "everyday") for names in SETS[label] for name in names}
+    assert measured and measured.isdisjoint(
+        {name for names in TRAINING for name in names} | set(ORDINARY)
+    )
+
+
+def test_the_everyday_sets_hold_ordinary_messages_only_and_never_the_same_one():
+    measured = [m["text"] for m in load_messages("risk_everyday.yml")]
+    learned = [m["text"] for name in ORDINARY for m in load_messages(name)]
+    assert len(measured) == 600 and len(learned) == 800
+    assert set(measured).isdisjoint(learned)
+    assert not any("category" in m for name in ORDINARY for m in load_messages(name))
 
 
 def test_the_lexicon_catches_meaning_the_patterns_do_not_spell_out():

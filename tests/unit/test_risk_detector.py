@@ -572,3 +572,10 @@ def test_a_fear_of_what_is_happening_or_of_what_i_might_do_is_not_lowered(text):
 def test_dribbling_or_a_runny_nose_like_a_tap_is_not_bleeding():
     assert detect("my 3 month old is dribbling like a tap, teething?") is None
     assert detect("12 weeks pregnant and its like a tap down there").urgent
+
+
+def test_a_walking_childs_bruises_are_reviewed_but_not_a_babys_who_cannot_crawl():
+    detection = detect("my 14 month olds shins are covered in bruises since she started walking")
+    assert detection.lowered_because == "bruise_from_play"
+    assert detect("a bruise on her cheek, he says she bumps into things. not crawling yet").urgent
+    assert detect("my partner kicked my shins and knees, bruises everywhere, he").urgent

@@ -579,3 +579,27 @@ def test_a_walking_childs_bruises_are_reviewed_but_not_a_babys_who_cannot_crawl(
     assert detection.lowered_because == "bruise_from_play"
     assert detect("a bruise on her cheek, he says she bumps into things. not crawling yet").urgent
     assert detect("my partner kicked my shins and knees, bruises everywhere, he").urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he takes my phone off me at night so i actually sleep lol, my idea",
+        "he took my bank card and ordered a takeaway as a surprise",
+        "my partner checks my location but i check his too, we both agreed",
+    ],
+)
+def test_a_phone_or_card_taken_for_her_rest_or_as_agreed_is_reviewed(text):
+    assert detect(text).lowered_because == "kindly_meant"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he takes my phone so i can not call my mum",
+        "he smashed my phone so i could not call the police",
+        "he checks my phone every night and says its so i can sleep safe",
+    ],
+)
+def test_a_phone_taken_to_cut_her_off_stays_urgent(text):
+    assert detect(text).urgent

@@ -603,3 +603,10 @@ def test_a_phone_or_card_taken_for_her_rest_or_as_agreed_is_reviewed(text):
 )
 def test_a_phone_taken_to_cut_her_off_stays_urgent(text):
     assert detect(text).urgent
+
+
+def test_a_threat_over_the_last_biscuit_is_reviewed_but_a_threat_over_leaving_is_urgent():
+    detection = detect("my boyfriend said hell kill me if i eat his last yorkie")
+    assert detection.lowered_because == "figure_of_speech"
+    assert detect("he said hed kill me if i leave").urgent
+    assert detect("he said he would kill me if i told anyone").urgent

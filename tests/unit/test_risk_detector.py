@@ -610,3 +610,30 @@ def test_a_threat_over_the_last_biscuit_is_reviewed_but_a_threat_over_leaving_is
     assert detection.lowered_because == "figure_of_speech"
     assert detect("he said hed kill me if i leave").urgent
     assert detect("he said he would kill me if i told anyone").urgent
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("had a show, bit of bloody mucus. 39+6. contractions every 20 mins", "labour_at_term"),
+        ("headache this morning at 30 weeks but it went with paracetamol", "past_or_resolved"),
+        ("ankles like balloons by the end of a shift but go down overnight. 34 weeks",
+         "swelling_that_settles"),
+        ("hands are puffy in the mornings, gone by lunchtime, its the heat",
+         "swelling_that_settles"),
+    ],
+)
+def test_ordinary_late_pregnancy_is_reviewed_not_urgent(text, reason):
+    assert detect(text).lowered_because == reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "34 weeks, my face and hands swelled up overnight and i have a headache",
+        "headache at 35 weeks that wont go with paracetamol, seeing flashing lights",
+        "39 weeks contractions every 5 mins and bleeding heavily",
+    ],
+)
+def test_sudden_swelling_a_headache_painkillers_do_not_touch_and_bleeding_stay_urgent(text):
+    assert detect(text).urgent

@@ -49,13 +49,13 @@ SETS = {
     "learning": _numbered_sets(ASSERTED_THROUGH + 1, float("inf")),
     # Written separately and added later; a file not there yet is skipped, not an error.
     "blind": (
-        ("risk_blind7_crisis.yml", "risk_blind8_crisis.yml", "risk_blind9_crisis.yml"),
-        ("risk_blind7_near_miss.yml", "risk_blind8_near_miss.yml", "risk_blind9_near_miss.yml"),
+        tuple(f"risk_blind{n}_crisis.yml" for n in (7, 8, 9, 10)),
+        tuple(f"risk_blind{n}_near_miss.yml" for n in (7, 8, 9, 10)),
     ),
 }
 # Everyday messages with no crisis in them, for the rate of false urgents on ordinary traffic
 # (measured, never learned from), and another such set the lexicon learns ordinary words from.
-SETS["everyday"] = ((), ("risk_everyday.yml",))
+SETS["everyday"] = ((), ("risk_everyday.yml", "risk_everyday2.yml"))
 ORDINARY = ("risk_everyday_train.yml",)
 # Every set the lexicon learns from: never a blind or everyday set.
 TRAINING = tuple(

@@ -172,6 +172,7 @@ class RiskDetector:
         self.child_categories = frozenset(child["categories"])
         self.child_acts = re.compile(child["acts"])
         self.sibling = re.compile(child["sibling"])
+        self.feeding_bite = re.compile(child["feeding_bite"])
         self.pronouns = {
             p: (re.compile(child["aged"].format(pronoun=p)), re.compile(b["adults"]),
                 re.compile(b["hurt"]))
@@ -285,6 +286,7 @@ class RiskDetector:
         lowered: str | None = None
         for category in self.categories:
             severity = None
+            reasons: set[str] = set()
             for match in category.finditer(cleaned, unlocked):
                 reason = self._lowering_reason(cleaned, match, category) if (
                     category.severity == URGENT
@@ -293,11 +295,18 @@ class RiskDetector:
                     severity = category.severity
                     break
                 severity, lowered = ROUTINE, reason
-            if severity is None and category.name in self.cues:
-                severity, reason = self._cue_severity(cleaned, category, unlocked)
-                lowered = reason or lowered
-                if severity == URGENT:
+                reasons.add(reason)
+            # Cues are counted too where a phrase was only a young child's doing: "she bit me
+            # during a feed" is a baby's, and must not hide "i bit her hand" in the message.
+            if (
+                severity is None or (severity == ROUTINE and reasons == {"young_child"})
+            ) and category.name in self.cues:
+                by_cue, reason = self._cue_severity(cleaned, category, unlocked)
+                if by_cue == URGENT:
+                    severity = URGENT
                     by_cues.add(category.name)
+                elif by_cue is not None:
+                    severity, lowered = by_cue, reason or lowered
             if severity:
                 found.append((category.name, severity))
         # The lexicon speaks only where the patterns recognised no risk category: it must not
@@ -410,14 +419,17 @@ class RiskDetector:
 
     def _young_child_acts(self, text: str, clause_start: int, match: re.Match) -> bool:
         """Whether the sign's own verb has a young child as its subject (see `child_actor`)."""
+        # The act must be the sign's own: begun by the time the sign is, and reaching into it.
         acts = [
             m for m in self.child_acts.finditer(text, clause_start, match.end())
-            if m.end() > match.start()
+            if m.start() <= match.start() < m.end()
         ]
         if not acts:
             return False
         act = acts[-1]
         if act.group("actor") not in self.pronouns:
+            return True
+        if self.feeding_bite.search(text, clause_start, _bounds(text, match, _CLAUSE_BOUNDARY)[1]):
             return True
         if self.sibling.match(text, act.end()):
             return True

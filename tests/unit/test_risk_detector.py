@@ -638,3 +638,30 @@ def test_ordinary_late_pregnancy_is_reviewed_not_urgent(text, reason):
 )
 def test_sudden_swelling_a_headache_painkillers_do_not_touch_and_bleeding_stay_urgent(text):
     assert detect(text).urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no it isnt",
+        "can i still drive at 38 weeks? can barely fit behind the wheel",
+        "do i need a fit to fly letter from the midwife",
+        "her mam left a note but ive lost it, how much milk does a 6 month old have",
+        "he bites me when hes teething and feeding ouch",
+        "do i have to starve myself before the gtt",
+        "gagging vs choking, how do i tell the difference",
+    ],
+)
+def test_everyday_phrases_that_once_paged_are_not_urgent(text):
+    detection = detect(text)
+    assert detection is None or not detection.urgent
+
+
+def test_a_babys_bite_at_the_breast_does_not_hide_a_parent_biting_back():
+    text = "i bit her hand when she bit me during a feed, to teach her, and it bled"
+    assert detect(text).urgent
+
+
+def test_pale_poo_is_reviewed_but_a_grey_baby_is_urgent():
+    assert detect("my baby poo is white colour a little").severity == "routine"
+    assert detect("she went a grey colour and her nappy is dry").urgent

@@ -215,7 +215,7 @@ def test_vocabulary_beyond_the_evaluation_sets(text, category):
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("18 months, temp 38.3 with a cold, had calpol", "fever_over_6_months"),
+        ("18 months, temp 38.3 with a cold, had calpol", "not_a_young_babys_fever"),
         ("39+5, waters have broken, clear fluid, no pain", "waters_at_term"),
         ("not felt much movement yet but im only 17 weeks", "movements_before_24_weeks"),
         ("can you overdose a baby on calpol? want the right amount", "dosing_question"),
@@ -432,7 +432,7 @@ def test_a_newborns_fever_stays_urgent_when_an_older_sibling_is_mentioned():
     assert detect("baby is 8 weeks, temp 38.3. my toddler has a cold so he's caught it").urgent
     assert detect("twins are 6 wks, one has a temp of 38.5 and the other is fine").urgent
     detection = detect("my 2 year old has a temp of 38.5 but still playing")
-    assert detection.lowered_because == "fever_over_6_months"
+    assert detection.lowered_because == "not_a_young_babys_fever"
 
 
 @pytest.mark.parametrize(
@@ -665,3 +665,10 @@ def test_a_babys_bite_at_the_breast_does_not_hide_a_parent_biting_back():
 def test_pale_poo_is_reviewed_but_a_grey_baby_is_urgent():
     assert detect("my baby poo is white colour a little").severity == "routine"
     assert detect("she went a grey colour and her nappy is dry").urgent
+
+
+def test_another_adults_fever_is_not_the_babys_but_a_mothers_own_is_never_lowered():
+    text = "my husbands got the flu and a temperature of 39, how do i keep the baby from it"
+    assert detect(text).lowered_because == "not_a_young_babys_fever"
+    assert detect("my husband has a temp of 39 and the baby is 5 weeks and has a temp").urgent
+    assert detect("30 weeks pregnant with twins, temp is 38.9 and im shivery and weak").urgent

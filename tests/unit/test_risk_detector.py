@@ -672,3 +672,10 @@ def test_another_adults_fever_is_not_the_babys_but_a_mothers_own_is_never_lowere
     assert detect(text).lowered_because == "not_a_young_babys_fever"
     assert detect("my husband has a temp of 39 and the baby is 5 weeks and has a temp").urgent
     assert detect("30 weeks pregnant with twins, temp is 38.9 and im shivery and weak").urgent
+
+
+def test_voices_with_a_real_source_are_reviewed_unless_they_say_anything_about_her():
+    text = "my husband hears voices at night, theyre the neighbours through the wall"
+    assert detect(text).lowered_because == "real_voices"
+    assert detect("i hear voices through the wall telling me to hurt the baby").urgent
+    assert detect("shes hearing voices that no one else can hear, says its next door").urgent

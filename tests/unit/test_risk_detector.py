@@ -231,6 +231,34 @@ def test_vocabulary_beyond_the_evaluation_sets(text, category):
         ("asleep on the boob after her feed, arms all floppy, so cute", "asleep_after_a_feed"),
         ("her lips are purple from the blackcurrant puree", "coloured_by_food_or_paint"),
         ("bruise on his shin from walking into the coffee table", "bruise_from_play"),
+        ("my 2 year old has a temp of 38.5 but still playing", "not_a_young_babys_fever"),
+        ("my husbands got the flu and a temperature of 39, how do i keep the baby from it",
+         "not_a_young_babys_fever"),
+        ("is a floppy head normal at 4 weeks? she cant hold it up yet", "asleep_after_a_feed"),
+        ("my baby goes all floppy after the bath, like really relaxed and sleepy",
+         "asleep_after_a_feed"),
+        ("im scared of her choking with baby led weaning", "feared_not_happening"),
+        ("worried about him choking on grapes", "feared_not_happening"),
+        ("my 14 month olds shins are covered in bruises since she started walking",
+         "bruise_from_play"),
+        ("he takes my phone off me at night so i actually sleep lol, my idea", "kindly_meant"),
+        ("he took my bank card and ordered a takeaway as a surprise", "kindly_meant"),
+        ("my partner checks my location but i check his too, we both agreed", "kindly_meant"),
+        ("my boyfriend said hell kill me if i eat his last yorkie", "figure_of_speech"),
+        ("had a show, bit of bloody mucus. 39+6. contractions every 20 mins", "labour_at_term"),
+        ("daughter had a headache this morning at 30 weeks but it went with paracetamol and a "
+         "glass of water", "past_or_resolved"),
+        ("ankles like balloons by the end of a shift but go down overnight. 34 weeks",
+         "swelling_that_settles"),
+        ("hands are puffy in the mornings, gone by lunchtime, its the heat",
+         "swelling_that_settles"),
+        ("my baby poo is white colour a little", "colour_of_a_nappy_not_the_baby"),
+        ("my husband hears voices at night, theyre the neighbours through the wall",
+         "real_voices"),
+        ("the toddler punched me in the bump, hes 2, were working on gentle hands", "young_child"),
+        ("my 16mo hits the baby when he thinks im not looking", "young_child"),
+        ("she bit me so hard on the finger. shes 15m", "young_child"),
+        ("she bit her baby brother on the arm today", "young_child"),
     ],
 )
 def test_signs_that_are_not_urgent_in_the_context_given_are_routine(text, reason):
@@ -254,6 +282,26 @@ def test_signs_that_are_not_urgent_in_the_context_given_are_routine(text, reason
         "baby is choking, I did a first aid course but I cant remember what to do help",
         "my 5 week old's temp is 37.6 and she is floppy",
         "5 week old, temp was 37.9 and now it's 38.4",
+        "baby is 8 weeks, temp 38.3. my toddler has a cold so hes caught it",
+        "twins are 6 wks, one has a temp of 38.5 and the other is fine",
+        "my husband has a temp of 39 and the baby is 5 weeks and has a temp",
+        "30 weeks pregnant with twins, temp is 38.9 and im shivery and weak",
+        "she went all floppy after the bath and is hard to wake",
+        "im scared she is choking",
+        "im scared of hurting her",
+        "a bruise on her cheek, he says she bumps into things. not crawling yet",
+        "my partner kicked my shins and knees, bruises everywhere, he",
+        "he takes my phone so i can not call my mum",
+        "he smashed my phone so i could not call the police",
+        "he checks my phone every night and says its so i can sleep safe",
+        "he said hed kill me if i leave",
+        "he said he would kill me if i told anyone",
+        "34 weeks, my face and hands swelled up overnight and i have a headache",
+        "headache at 35 weeks that wont go with paracetamol, seeing flashing lights",
+        "39 weeks contractions every 5 mins and bleeding heavily",
+        "she went a grey colour and her nappy is dry",
+        "i hear voices through the wall telling me to hurt the baby",
+        "shes hearing voices that no one else can hear, says its next door",
     ],
 )
 def test_the_same_signs_stay_urgent_where_they_are(text):
@@ -428,13 +476,6 @@ def test_a_question_that_says_it_is_happening_now_is_not_for_information(text):
     assert detect(text).urgent
 
 
-def test_a_newborns_fever_stays_urgent_when_an_older_sibling_is_mentioned():
-    assert detect("baby is 8 weeks, temp 38.3. my toddler has a cold so he's caught it").urgent
-    assert detect("twins are 6 wks, one has a temp of 38.5 and the other is fine").urgent
-    detection = detect("my 2 year old has a temp of 38.5 but still playing")
-    assert detection.lowered_because == "not_a_young_babys_fever"
-
-
 @pytest.mark.parametrize(
     "text",
     [
@@ -449,21 +490,6 @@ def test_a_fit_described_or_had_at_a_place_is_urgent_whatever_the_age_or_tempera
 
 def test_having_a_fit_at_someone_is_still_a_figure_of_speech():
     assert detect("my mum had a fit at me for giving him a biscuit") is None
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "the toddler punched me in the bump, hes 2, were working on gentle hands",
-        "my 16mo hits the baby when he thinks im not looking",
-        "she bit me so hard on the finger. shes 15m",
-        "she bit her baby brother on the arm today",
-    ],
-)
-def test_a_young_child_hitting_or_biting_is_reviewed_not_read_as_abuse(text):
-    detection = detect(text)
-    assert detection.severity == "routine"
-    assert detection.lowered_because == "young_child"
 
 
 @pytest.mark.parametrize(
@@ -527,6 +553,13 @@ def test_crises_first_seen_in_toddler_families_and_anxious_questions(text):
         "he held her over the sink to wash her hair",
         "the refuge leaflet was on the noticeboard tonight at group",
         "he hit a 6 year old at school",
+        "no it isnt",
+        "can i still drive at 38 weeks? can barely fit behind the wheel",
+        "do i need a fit to fly letter from the midwife",
+        "her mam left a note but ive lost it, how much milk does a 6 month old have",
+        "he bites me when hes teething and feeding ouch",
+        "do i have to starve myself before the gtt",
+        "gagging vs choking, how do i tell the difference",
     ],
 )
 def test_the_same_words_in_ordinary_senses_are_not_urgent(text):
@@ -541,141 +574,11 @@ def test_a_sign_negated_at_the_end_of_a_long_match_gives_way_to_a_shorter_one():
     assert detect("fluid trickling constantly since this morning, 35+5, no contractions").urgent
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "is a floppy head normal at 4 weeks? she cant hold it up yet",
-        "my baby goes all floppy after the bath, like really relaxed and sleepy",
-    ],
-)
-def test_ordinary_floppiness_is_reviewed_not_urgent(text):
-    assert detect(text).lowered_because == "asleep_after_a_feed"
-
-
-def test_floppiness_with_a_sign_of_illness_stays_urgent():
-    assert detect("she went all floppy after the bath and is hard to wake").urgent
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["im scared of her choking with baby led weaning", "worried about him choking on grapes"],
-)
-def test_a_sign_feared_for_the_future_is_reviewed_not_urgent(text):
-    assert detect(text).lowered_because == "feared_not_happening"
-
-
-@pytest.mark.parametrize("text", ["im scared she is choking", "im scared of hurting her"])
-def test_a_fear_of_what_is_happening_or_of_what_i_might_do_is_not_lowered(text):
-    assert detect(text).urgent
-
-
 def test_dribbling_or_a_runny_nose_like_a_tap_is_not_bleeding():
     assert detect("my 3 month old is dribbling like a tap, teething?") is None
     assert detect("12 weeks pregnant and its like a tap down there").urgent
 
 
-def test_a_walking_childs_bruises_are_reviewed_but_not_a_babys_who_cannot_crawl():
-    detection = detect("my 14 month olds shins are covered in bruises since she started walking")
-    assert detection.lowered_because == "bruise_from_play"
-    assert detect("a bruise on her cheek, he says she bumps into things. not crawling yet").urgent
-    assert detect("my partner kicked my shins and knees, bruises everywhere, he").urgent
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "he takes my phone off me at night so i actually sleep lol, my idea",
-        "he took my bank card and ordered a takeaway as a surprise",
-        "my partner checks my location but i check his too, we both agreed",
-    ],
-)
-def test_a_phone_or_card_taken_for_her_rest_or_as_agreed_is_reviewed(text):
-    assert detect(text).lowered_because == "kindly_meant"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "he takes my phone so i can not call my mum",
-        "he smashed my phone so i could not call the police",
-        "he checks my phone every night and says its so i can sleep safe",
-    ],
-)
-def test_a_phone_taken_to_cut_her_off_stays_urgent(text):
-    assert detect(text).urgent
-
-
-def test_a_threat_over_the_last_biscuit_is_reviewed_but_a_threat_over_leaving_is_urgent():
-    detection = detect("my boyfriend said hell kill me if i eat his last yorkie")
-    assert detection.lowered_because == "figure_of_speech"
-    assert detect("he said hed kill me if i leave").urgent
-    assert detect("he said he would kill me if i told anyone").urgent
-
-
-@pytest.mark.parametrize(
-    ("text", "reason"),
-    [
-        ("had a show, bit of bloody mucus. 39+6. contractions every 20 mins", "labour_at_term"),
-        ("daughter had a headache this morning at 30 weeks but it went with paracetamol and a "
-         "glass of water", "past_or_resolved"),
-        ("ankles like balloons by the end of a shift but go down overnight. 34 weeks",
-         "swelling_that_settles"),
-        ("hands are puffy in the mornings, gone by lunchtime, its the heat",
-         "swelling_that_settles"),
-    ],
-)
-def test_ordinary_late_pregnancy_is_reviewed_not_urgent(text, reason):
-    assert detect(text).lowered_because == reason
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "34 weeks, my face and hands swelled up overnight and i have a headache",
-        "headache at 35 weeks that wont go with paracetamol, seeing flashing lights",
-        "39 weeks contractions every 5 mins and bleeding heavily",
-    ],
-)
-def test_sudden_swelling_a_headache_painkillers_do_not_touch_and_bleeding_stay_urgent(text):
-    assert detect(text).urgent
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "no it isnt",
-        "can i still drive at 38 weeks? can barely fit behind the wheel",
-        "do i need a fit to fly letter from the midwife",
-        "her mam left a note but ive lost it, how much milk does a 6 month old have",
-        "he bites me when hes teething and feeding ouch",
-        "do i have to starve myself before the gtt",
-        "gagging vs choking, how do i tell the difference",
-    ],
-)
-def test_everyday_phrases_that_once_paged_are_not_urgent(text):
-    detection = detect(text)
-    assert detection is None or not detection.urgent
-
-
 def test_a_babys_bite_at_the_breast_does_not_hide_a_parent_biting_back():
     text = "i bit her hand when she bit me during a feed, to teach her, and it bled"
     assert detect(text).urgent
-
-
-def test_pale_poo_is_reviewed_but_a_grey_baby_is_urgent():
-    assert detect("my baby poo is white colour a little").severity == "routine"
-    assert detect("she went a grey colour and her nappy is dry").urgent
-
-
-def test_another_adults_fever_is_not_the_babys_but_a_mothers_own_is_never_lowered():
-    text = "my husbands got the flu and a temperature of 39, how do i keep the baby from it"
-    assert detect(text).lowered_because == "not_a_young_babys_fever"
-    assert detect("my husband has a temp of 39 and the baby is 5 weeks and has a temp").urgent
-    assert detect("30 weeks pregnant with twins, temp is 38.9 and im shivery and weak").urgent
-
-
-def test_voices_with_a_real_source_are_reviewed_unless_they_say_anything_about_her():
-    text = "my husband hears voices at night, theyre the neighbours through the wall"
-    assert detect(text).lowered_because == "real_voices"
-    assert detect("i hear voices through the wall telling me to hurt the baby").urgent
-    assert detect("shes hearing voices that no one else can hear, says its next door").urgent

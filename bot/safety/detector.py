@@ -31,6 +31,9 @@ URGENT, ROUTINE = "urgent", "routine"
 # first-person history ("I used to hear voices, I'm stable now"), still is.
 NEVER_LOWERED_AS_PAST = {"postpartum_psychosis"}
 ILLNESS_NAMES = {"psychosis", "psychotic"}
+# Only the body's signs can be feared rather than happening: "scared of hurting her" is itself
+# a disclosure.
+FEARED_NOT_HAPPENING = {"baby_red_flag", "pregnancy_red_flag"}
 
 # Sentence marks become " | " and commas " , "; a point between digits (38.5) is a decimal.
 _SENTENCE_MARK = re.compile(r"(?:(?<!\d)\.|\.(?!\d)|[!?;:\n])+")
@@ -78,7 +81,7 @@ def _to_not_two(tokens: list[str], index: int) -> bool:
     )
 
 
-FEARED_NOT_HAPPENING = {"baby_red_flag", "pregnancy_red_flag"}
+# "Scared of her choking": a body's sign feared for the future, not happening now.
 _FEAR_OF = re.compile(
     r"\b(?:scared|worried|afraid|terrified|paranoid|nervous|anxious|frightened)\s+(?:of|about)\s+"
     r"(?:(?:her|him|them|the\s+baby|baby|my\s+baby|lo)\s+)?$"
@@ -371,8 +374,7 @@ class RiskDetector:
         before = text[clause_start : match.start()].split()[-self.negation_window :]
         if self._negated(before, match) or _ANSWERED_NO.match(text, clause_end):
             return "negated"
-        # "Scared of her choking with baby-led weaning": a sign feared, not happening. Only for
-        # the body's signs: "scared of hurting her" is itself a disclosure.
+        # "Scared of her choking with baby-led weaning" (see FEARED_NOT_HAPPENING).
         feared = _FEAR_OF.search(text, clause_start, match.start())
         if feared and category.name in FEARED_NOT_HAPPENING:
             return "feared_not_happening"

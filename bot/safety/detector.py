@@ -199,11 +199,16 @@ class RiskDetector:
         # A pattern may come with `routine_when`: a sign that is urgent in general but not in a
         # message that also says this (a fever in a toddler, waters breaking clear at term).
         self.conditions: dict[re.Pattern, tuple[re.Pattern, str]] = {}
+        # Patterns marked `even_asked`: a sign no question makes information ("how quickly
+        # would someone find the baby if the mum wasn't around anymore").
+        self.asked_is_told: set[re.Pattern] = set()
         for name, body in spec["categories"].items():
             entries = [e if isinstance(e, dict) else {"pattern": e} for e in body["patterns"]]
             plain = [e for e in entries if not e["pattern"].startswith("^")]
             alternation = Alternation([e["pattern"] for e in plain], self._words)
             for entry, compiled in zip(plain, alternation.patterns, strict=True):
+                if entry.get("even_asked"):
+                    self.asked_is_told.add(compiled)
                 if "routine_when" in entry:
                     self.conditions[compiled] = (
                         re.compile(entry["routine_when"]), entry["because"]
@@ -249,7 +254,7 @@ class RiskDetector:
                     if len(self._corrected) < 100_000:  # bounded: texts are untrusted
                         self._corrected[token] = corrected
                 token = self.words.get(corrected, corrected)
-            if token in self.baby_things and tokens and tokens[-1] == "baby":
+            if token in self.baby_things and tokens and tokens[-1] in ("baby", "babys"):
                 tokens.pop()
             tokens.append(token)
         return _SPACES.sub(" ", " ".join(tokens)).strip()
@@ -403,7 +408,7 @@ class RiskDetector:
         asked = text[clause_turns[-1].end() if clause_turns else clause_start : clause_end]
         if any(
             self.question.search(_PREAMBLE.sub("", part.strip())) for part in (clause, asked)
-        ) and not self._happening_now(text):
+        ) and not self._happening_now(text) and match.re not in self.asked_is_told:
             return "information_question"
         # The illness named for an essay, a course or a leaflet is information; a symptom is
         # judged by the narrower list, since delusions often involve the TV or a story.

@@ -280,6 +280,8 @@ def test_vocabulary_beyond_the_evaluation_sets(text, category):
          "kindly_meant"),
         ("gave him formula at 2am and he choked and spluttered a bit",
          "choking_over_or_first_aid_course"),
+        ("she tried to end her life when she was 19, shes 31 now and well", "past_or_resolved"),
+        ("my wife is 16 weeks and hasnt felt the baby move yet", "movements_before_24_weeks"),
     ],
 )
 def test_signs_that_are_not_urgent_in_the_context_given_are_routine(text, reason):
@@ -333,6 +335,14 @@ def test_signs_that_are_not_urgent_in_the_context_given_are_routine(text, reason
         "how quickly would someone find a baby if the mum wasnt around anymore",
         "is there anywhere safe i can go tonight? hes back at 10",
         "i am 32 weeks and cant remember the last time the baby kicked",
+        "my partner said earlier im not safe with myself tonight and now shes gone quiet",
+        "my friend messaged me a photo of the tablets shes taken with the word sorry",
+        "my fiancee said she hopes she dies in labour",
+        "sister in law is pregnant with twins and has been hurting herself",
+        "i can hear a man screaming at a baby and then banging, and the baby went quiet",
+        "the mum tried to give the baby something from a bottle in her bag, hes been sick since",
+        "36+5 and the baby has gone really quiet since yesterday, only felt him once today",
+        "32 weeks, she was kicking like mad and then suddenly stopped completely 3 hours ago",
     ],
 )
 def test_the_same_signs_stay_urgent_where_they_are(text):

@@ -88,6 +88,9 @@ _FEAR_OF = re.compile(
 )
 # Words that open a sentence: "no" before one is an answer ("no he hit me again").
 _SENTENCE_OPENERS = frozenset("i he she they we you it my his her our their".split())
+# A condition ("if i do not pay ...") whose negator does not reach the clause after it.
+_CONDITIONS = frozenset({"if", "unless"})
+_CAN = frozenset({"can", "could"})
 # A sign asked about and answered "no" at once: "blurry vision? no. headache? no."
 _ANSWERED_NO = re.compile(r"\s*\|\s*(?:no|nope|nah|none|not\s+really)\s*(?:\||$)")
 # Words that open a question without changing it: "ok so what are the signs of ...".
@@ -376,7 +379,7 @@ class RiskDetector:
         sentence_start, sentence_end = _bounds(text, match, _SENTENCE)
         turns = list(_TURN.finditer(text, sentence_start, match.start()))
         sentence = text[turns[-1].start() + 1 if turns else sentence_start : sentence_end]
-        before = text[clause_start : match.start()].split()[-self.negation_window :]
+        before = text[clause_start : match.start()].split()
         if self._negated(before, match) or _ANSWERED_NO.match(text, clause_end):
             return "negated"
         # "Scared of her choking with baby-led weaning" (see FEARED_NOT_HAPPENING).
@@ -385,10 +388,11 @@ class RiskDetector:
             return "feared_not_happening"
         # A long match ending "... no bleeding": that sign is negated; any shorter match of the
         # same pattern before it ("35+2 and my waters went, no contractions") is judged instead.
+        # "... and she can not see" is a sign in itself, not a denial.
         words = match.group(0).split()
         if len(words) >= 3 and words[-2] in self.negators - _spelled_words_of(
             match.re, self.negators
-        ):
+        ) and words[-3] not in _CAN:
             cut = match.start() + match.group(0).rindex(f" {words[-2]} ")
             shorter = match.re.search(text, match.start(), cut)
             return "negated" if shorter is None else self._lowering_reason(text, shorter, category)
@@ -488,9 +492,12 @@ class RiskDetector:
         """Stories and programmes; for psychosis only plain consumption of one counts."""
         return self.media_for_psychosis if category in NEVER_LOWERED_AS_PAST else self.media
 
-    def _negated(self, before: list[str], sign: re.Match) -> bool:
+    def _negated(self, clause_before: list[str], sign: re.Match) -> bool:
+        """Whether a negator in the few words before the sign denies it."""
+        before = clause_before[-self.negation_window :]
         signed = sign.group(0).split()
         following = [*before[1:], signed[0]]
+        offset = len(clause_before) - len(before)
         # "no he hit me again": an answer before a sentence, not "no" before a noun; but
         # "no he does not hurt me" answers with a denial (a negator the pattern itself does
         # not spell, as "will not wake" is spelled).
@@ -501,6 +508,12 @@ class RiskDetector:
             if word in self.negation_blockers:
                 return False
             if word == "no" and answer_only and following[index] in _SENTENCE_OPENERS:
+                continue
+            # "if i do not come back he will hurt the baby": the negator is the condition's.
+            start = offset + index
+            if signed[0] in _SENTENCE_OPENERS and _CONDITIONS.intersection(
+                clause_before[max(0, start - 3) : start]
+            ):
                 continue
             if word in self.negators:
                 return True

@@ -34,6 +34,8 @@ ILLNESS_NAMES = {"psychosis", "psychotic"}
 # Only the body's signs can be feared rather than happening: "scared of hurting her" is itself
 # a disclosure.
 FEARED_NOT_HAPPENING = {"baby_red_flag", "pregnancy_red_flag"}
+# A body sign can come back later in the message; a feeling there says "happy again".
+RECURRING_SIGNS = FEARED_NOT_HAPPENING
 
 # Sentence marks become " | " and commas " , "; a point between digits (38.5) is a decimal.
 _SENTENCE_MARK = re.compile(r"(?:(?<!\d)\.|\.(?!\d)|[!?;:\n])+")
@@ -42,6 +44,18 @@ _CLAUSE_BOUNDARY = re.compile(r"[|,]")
 _SENTENCE = re.compile(r"\|")
 _NON_WORD = re.compile(r"[^a-z0-9°+.,\s|]+")
 _SPACES = re.compile(r"[ \t]+")
+# A count with its unit run on ("30w", "4wks", "1yo"): "30 weeks", "4 wks", "1 yo".
+_UNIT_GLUED = re.compile(
+    r"\b(\d{1,2})\s*(w)\b|\b(\d{1,2})(wks?|weeks?|mo|mos|mths?|months?|yo|yrs?|days?)\b"
+)
+
+
+def _unglued(match: re.Match) -> str:
+    if match.group(2):
+        return f"{match.group(1)} weeks"
+    return f"{match.group(3)} {match.group(4)}"
+
+
 # "40 plus 3" and "40 + 3" are 40+3: weeks and days of pregnancy.
 _GESTATION_PLUS = re.compile(r"\b([1-4]\d)\s*(?:\+|plus)\s*([0-6])\b")
 # "my self", "her self": one word (not "my self esteem").
@@ -91,8 +105,15 @@ _SENTENCE_OPENERS = frozenset("i he she they we you it my his her our their".spl
 # A condition ("if i do not pay ...") whose negator does not reach the clause after it.
 _CONDITIONS = frozenset({"if", "unless"})
 _CAN = frozenset({"can", "could"})
-# A sign asked about and answered "no" at once: "blurry vision? no. headache? no."
-_ANSWERED_NO = re.compile(r"\s*\|\s*(?:no|nope|nah|none|not\s+really)\s*(?:\||$)")
+# A sign asked about and answered "no" at once: "blurry vision? no. headache? no.", "contractions?
+# no, just wind".
+_ANSWERED_NO = re.compile(r"\s*\|\s*(?:no|nope|nah|none|not\s+really)\s*(?:\||,\s*just\b|$)")
+# "Why can I not stop hitting her", "why are the voices saying I need to ...": a why-question
+# about oneself takes the thing asked about as given.
+_PRESUPPOSED = re.compile(
+    r"^(?:why|how\s+come)\s+(?:(?:am|are|is|do|does|did|can|could|will|would|have|has)\s+)?"
+    r"(?:not\s+)?(?:i|my|the\s+voices|voices)\b"
+)
 # Words that open a question without changing it: "ok so what are the signs of ...".
 _PREAMBLE = re.compile(
     r"^(?:(?:ok|okay|so|um|umm|erm|hi|hey|hiya|right|also|sorry|quick\s+question)\s+)+"
@@ -171,6 +192,7 @@ class RiskDetector:
         self.birth_timing = re.compile(spec["resolved"]["birth_timing"])
         self.long_ago_only = frozenset(spec["resolved"]["long_ago_only"])
         self.again = re.compile(spec["resolved"]["again"])
+        self.recurred = re.compile(spec["resolved"]["recurred"])
         self.history = re.compile(spec["resolved"]["history"])
         self.question = re.compile(spec["information_question"])
         self.recent = re.compile(spec["resolved"]["recent"])
@@ -236,6 +258,7 @@ class RiskDetector:
         text = APOSTROPHES.sub("", text)
         text = DECIMAL_COMMA.sub(r"\1.\2", text)
         text = _GESTATION_PLUS.sub(r"\1+\2", text)
+        text = _UNIT_GLUED.sub(_unglued, text)
         text = _SPLIT_SELF.sub(r"\1\2", text)
         text = _COMMA.sub(" , ", _SENTENCE_MARK.sub(" | ", text))
         text = _NON_WORD.sub(" ", text)
@@ -309,6 +332,10 @@ class RiskDetector:
                 reasons.add(reason)
             # Cues are counted too where a phrase was only a young child's doing: "she bit me
             # during a feed" is a baby's, and must not hide "i bit her hand" in the message.
+            if reasons == {"information_question"} and self._told_beside_question(
+                cleaned, category.name
+            ):
+                severity = URGENT
             if (
                 severity is None or (severity == ROUTINE and reasons == {"young_child"})
             ) and category.name in self.cues:
@@ -382,6 +409,10 @@ class RiskDetector:
         before = text[clause_start : match.start()].split()
         if self._negated(before, match) or _ANSWERED_NO.match(text, clause_end):
             return "negated"
+        # "contractions? no, just wind, 28w": the answer inside a match that runs on past it.
+        asked_end = text.find(" |", match.start(), match.end())
+        if asked_end != -1 and _ANSWERED_NO.match(text, asked_end):
+            return "negated"
         # "Scared of her choking with baby-led weaning" (see FEARED_NOT_HAPPENING).
         feared = _FEAR_OF.search(text, clause_start, match.start())
         if feared and category.name in FEARED_NOT_HAPPENING:
@@ -403,16 +434,23 @@ class RiskDetector:
         if (
             not symptom
             and self._past_for(category.name).search(self.birth_timing.sub(" ", sentence))
+            # A body sign back later in the message ("said it was fine. now it's happening
+            # again") is not settled either.
             and not self.again.search(sentence)
+            and not (category.name in RECURRING_SIGNS and self.recurred.search(text, match.end()))
         ):
             return "past_or_resolved"
         # "Not worried about myself but what does coercive control mean": the question after
         # the turn is judged on its own.
         clause_turns = [turn for turn in turns if turn.start() >= clause_start]
         asked = text[clause_turns[-1].end() if clause_turns else clause_start : clause_end]
-        if any(
-            self.question.search(_PREAMBLE.sub("", part.strip())) for part in (clause, asked)
-        ) and not self._happening_now(text) and match.re not in self.asked_is_told:
+        questions = [_PREAMBLE.sub("", part.strip()) for part in (clause, asked)]
+        if (
+            any(self.question.search(q) for q in questions)
+            and not any(_PRESUPPOSED.match(q) for q in questions)
+            and not self._happening_now(text)
+            and match.re not in self.asked_is_told
+        ):
             return "information_question"
         # The illness named for an essay, a course or a leaflet is information; a symptom is
         # judged by the narrower list, since delusions often involve the TV or a story.
@@ -451,6 +489,18 @@ class RiskDetector:
             and hurt.match(text, act.end()) is None
         )
 
+    def _told_beside_question(self, text: str, category: str) -> bool:
+        """Whether the sentences that ask nothing tell of the sign now, to the lexicon: "what
+        does it mean if I can't feel kicks? haven't felt anything for hours, 27 weeks"."""
+        if self.lexicon is None:
+            return False
+        sentences = [s for s in _SENTENCE.split(text) if s.strip()]
+        told = [s for s in sentences if not self.question.search(_PREAMBLE.sub("", s.strip()))]
+        if not told or len(told) == len(sentences):
+            return False
+        name, probability = self.lexicon.score(" | ".join(told))
+        return name == category and probability >= self.lexicon.urgent_p
+
     def _happening_now(self, text: str) -> bool:
         """A question that says it is happening ("what do I do if I already took them an hour
         ago", "... because that's where I'm at tonight") is not asking for information."""
@@ -460,6 +510,12 @@ class RiskDetector:
         """Why a lexicon judgement is only routine, read from the whole message."""
         if self._media_for(category).search(text):
             return "story_or_media"
+        # A message that only asks ("what temperature is a fever in a baby?") tells of nothing.
+        sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+        if all(self.question.search(_PREAMBLE.sub("", s)) for s in sentences) and not (
+            self._happening_now(text)
+        ):
+            return "information_question"
         # The past answers it only if the sentences not about the past are not urgent alone.
         past = self.history if category in NEVER_LOWERED_AS_PAST else self._past_for(category)
         # In each sentence only what follows its last turn counts: "in a refuge now but he
@@ -520,11 +576,13 @@ class RiskDetector:
         return False
 
 
-# Words that only set the scene ("baby is 3 weeks old"): a feature made of nothing else
-# carries no risk, so the lexicon never learns that ages or pronouns mean danger.
+# Words that only set the scene ("baby is 3 weeks old") or ask ("please help"): a feature made
+# of nothing else carries no risk, so the lexicon never learns that ages, pronouns or a plea
+# for help on an ordinary question mean danger.
 CONTEXT_WORDS = frozenset(
-    "a am an and are at baby babies been born day days for has have he her him his i in is it "
-    "me month months my of old on our pregnant she the they to was we week weeks wks you".split()
+    "a am an and are at baby babies been born day days for has have he help her him his i in is "
+    "it me month months my of old on our please pregnant she the they to was we week weeks wks "
+    "you".split()
 )
 
 

@@ -34,6 +34,12 @@ ILLNESS_NAMES = {"psychosis", "psychotic"}
 # Only the body's signs can be feared rather than happening: "scared of hurting her" is itself
 # a disclosure.
 FEARED_NOT_HAPPENING = {"baby_red_flag", "pregnancy_red_flag"}
+# Acts someone has "never" done ("he's never hit me", the Scots "he's no hurtin me"); a body
+# sign "never been this floppy" is itself a sign, so only these categories read a denial
+# inside a match.
+DENIED_IN_THE_MATCH = {"domestic_abuse"}
+_DENIALS = frozenset({"never", "no"})
+_UNTIL_NOW = re.compile(r"\s+(?:\w+\s+)?(?:before|until|till|til)\b")
 # A body sign can come back later in the message; a feeling there says "happy again".
 RECURRING_SIGNS = FEARED_NOT_HAPPENING
 
@@ -114,9 +120,11 @@ _PRESUPPOSED = re.compile(
     r"^(?:why|how\s+come)\s+(?:(?:am|are|is|do|does|did|can|could|will|would|have|has)\s+)?"
     r"(?:not\s+)?(?:i|my|the\s+voices|voices)\b"
 )
-# Words that open a question without changing it: "ok so what are the signs of ...".
+# Words that open a question without changing it ("ok so what are the signs of ..."), or open
+# a statement ("what I mean is ...").
 _PREAMBLE = re.compile(
-    r"^(?:(?:ok|okay|so|um|umm|erm|hi|hey|hiya|right|also|sorry|quick\s+question)\s+)+"
+    r"^(?:(?:ok|okay|so|um|umm|erm|hi|hey|hiya|right|also|sorry|quick\s+question"
+    r"|what\s+i\s+(?:mean|meant)\s+(?:is|was))\s+)+"
 )
 # A turn in a sentence: what comes after it is judged on its own ("all good, and then ...").
 _TURN = re.compile(r" (?:but|and then|however) ")
@@ -201,6 +209,7 @@ class RiskDetector:
         self.child_acts = re.compile(child["acts"])
         self.sibling = re.compile(child["sibling"])
         self.feeding_bite = re.compile(child["feeding_bite"])
+        self.aged_after = re.compile(child["aged_after"])
         self.pronouns = {
             p: (re.compile(child["aged"].format(pronoun=p)), re.compile(b["adults"]),
                 re.compile(b["hurt"]))
@@ -347,12 +356,19 @@ class RiskDetector:
                     severity, lowered = by_cue, reason or lowered
             if severity:
                 found.append((category.name, severity))
-        # The lexicon speaks only where the patterns recognised no risk category: it must not
-        # overrule a phrase they judged negated, past, a question or a story.
+        # The lexicon speaks only for a category the patterns did not judge: it must not
+        # overrule a phrase they judged negated, past, a question or a story ("I'd never hurt
+        # him" judged, "I don't want to come back up" heard).
         # Nor is it urgent where the patterns' own rules would lower a phrase: a story or
         # programme, or a message about the past with nothing happening again.
-        if self.lexicon is not None and all(name == "concern" for name, _ in found):
-            category, probability = self.lexicon.score(cleaned)
+        judged = {name for name, _ in found if name != "concern"}
+        heard = (
+            self.lexicon.score(cleaned)
+            if self.lexicon is not None and URGENT not in {severity for _, severity in found}
+            else None
+        )
+        if heard is not None and heard[0] not in judged:
+            category, probability = heard
             reason = (
                 self._lexicon_lowering(cleaned, category)
                 if probability >= self.lexicon.urgent_p else None
@@ -427,10 +443,27 @@ class RiskDetector:
             cut = match.start() + match.group(0).rindex(f" {words[-2]} ")
             shorter = match.re.search(text, match.start(), cut)
             return "negated" if shorter is None else self._lowering_reason(text, shorter, category)
+        # "He's never hit me": a denial in a short match's own filler, with no "before tonight".
+        if (
+            category.name in DENIED_IN_THE_MATCH
+            and len(words) <= 5
+            and (denial := _DENIALS.intersection(words[1:-1]))
+            and not denial & _spelled_words_of(match.re, self.negators)
+            and not _UNTIL_NOW.match(text, match.end())
+        ):
+            return "negated"
         psychosis = category.name in NEVER_LOWERED_AS_PAST
         if psychosis and self.history.search(sentence):
             return "past_or_resolved"
         symptom = psychosis and match.group(0) not in ILLNESS_NAMES
+        # The illness named in one sentence and its recovery told in another ("had psychosis
+        # after our first in 2021. she fully recovered"): its signs, if any, are judged alone.
+        if (
+            psychosis and not symptom
+            and (self.history.search(text) or self.resolved.search(text))
+            and not self.again.search(text)
+        ):
+            return "past_or_resolved"
         if (
             not symptom
             and self._past_for(category.name).search(self.birth_timing.sub(" ", sentence))
@@ -484,7 +517,7 @@ class RiskDetector:
             return True
         aged, adults, hurt = self.pronouns[act.group("actor")]
         return (
-            aged.search(text) is not None
+            (aged.search(text) is not None or self.aged_after.search(text, act.end()) is not None)
             and adults.search(text, 0, act.start()) is None
             and hurt.match(text, act.end()) is None
         )

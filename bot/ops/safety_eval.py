@@ -48,9 +48,8 @@ SETS = {
     ),
     "learning": _numbered_sets(ASSERTED_THROUGH + 1, float("inf")),
     # Written separately and added later; a file not there yet is skipped, not an error.
-    "blind": (
-        tuple(f"risk_blind{n}_crisis.yml" for n in (7, 8, 9, 10, 11, 12, 13)),
-        tuple(f"risk_blind{n}_near_miss.yml" for n in (7, 8, 9, 10, 11, 12, 13)),
+    "blind": tuple(
+        tuple(f"risk_blind{n}_{kind}.yml" for n in range(7, 14)) for kind in ("crisis", "near_miss")
     ),
 }
 # Everyday messages with no crisis in them, for the rate of false urgents on ordinary traffic

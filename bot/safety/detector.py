@@ -126,6 +126,13 @@ _PREAMBLE = re.compile(
     r"^(?:(?:ok|okay|so|um|umm|erm|hi|hey|hiya|right|also|sorry|quick\s+question"
     r"|what\s+i\s+(?:mean|meant)\s+(?:is|was))\s+)+"
 )
+
+
+def _unframed(part: str) -> str:
+    """A sentence or clause without the words that only open it."""
+    return _PREAMBLE.sub("", part.strip())
+
+
 # A turn in a sentence: what comes after it is judged on its own ("all good, and then ...").
 _TURN = re.compile(r" (?:but|and then|however) ")
 
@@ -339,12 +346,12 @@ class RiskDetector:
                     break
                 severity, lowered = ROUTINE, reason
                 reasons.add(reason)
-            # Cues are counted too where a phrase was only a young child's doing: "she bit me
-            # during a feed" is a baby's, and must not hide "i bit her hand" in the message.
             if reasons == {"information_question"} and self._told_beside_question(
                 cleaned, category.name
             ):
                 severity = URGENT
+            # Cues are counted too where a phrase was only a young child's doing: "she bit me
+            # during a feed" is a baby's, and must not hide "i bit her hand" in the message.
             if (
                 severity is None or (severity == ROUTINE and reasons == {"young_child"})
             ) and category.name in self.cues:
@@ -362,13 +369,12 @@ class RiskDetector:
         # Nor is it urgent where the patterns' own rules would lower a phrase: a story or
         # programme, or a message about the past with nothing happening again.
         judged = {name for name, _ in found if name != "concern"}
-        heard = (
+        category, probability = (
             self.lexicon.score(cleaned)
-            if self.lexicon is not None and URGENT not in {severity for _, severity in found}
-            else None
+            if self.lexicon is not None and all(severity != URGENT for _, severity in found)
+            else ("none", 0.0)
         )
-        if heard is not None and heard[0] not in judged:
-            category, probability = heard
+        if category not in judged:
             reason = (
                 self._lexicon_lowering(cleaned, category)
                 if probability >= self.lexicon.urgent_p else None
@@ -477,7 +483,7 @@ class RiskDetector:
         # the turn is judged on its own.
         clause_turns = [turn for turn in turns if turn.start() >= clause_start]
         asked = text[clause_turns[-1].end() if clause_turns else clause_start : clause_end]
-        questions = [_PREAMBLE.sub("", part.strip()) for part in (clause, asked)]
+        questions = [_unframed(part) for part in (clause, asked)]
         if (
             any(self.question.search(q) for q in questions)
             and not any(_PRESUPPOSED.match(q) for q in questions)
@@ -522,13 +528,17 @@ class RiskDetector:
             and hurt.match(text, act.end()) is None
         )
 
+    def _asks(self, part: str) -> bool:
+        """Whether a sentence or clause asks for information (see `information_question`)."""
+        return self.question.search(_unframed(part)) is not None
+
     def _told_beside_question(self, text: str, category: str) -> bool:
         """Whether the sentences that ask nothing tell of the sign now, to the lexicon: "what
         does it mean if I can't feel kicks? haven't felt anything for hours, 27 weeks"."""
         if self.lexicon is None:
             return False
         sentences = [s for s in _SENTENCE.split(text) if s.strip()]
-        told = [s for s in sentences if not self.question.search(_PREAMBLE.sub("", s.strip()))]
+        told = [s for s in sentences if not self._asks(s)]
         if not told or len(told) == len(sentences):
             return False
         name, probability = self.lexicon.score(" | ".join(told))
@@ -544,10 +554,8 @@ class RiskDetector:
         if self._media_for(category).search(text):
             return "story_or_media"
         # A message that only asks ("what temperature is a fever in a baby?") tells of nothing.
-        sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()]
-        if all(self.question.search(_PREAMBLE.sub("", s)) for s in sentences) and not (
-            self._happening_now(text)
-        ):
+        sentences = [s for s in _SENTENCE.split(text) if s.strip()]
+        if all(self._asks(s) for s in sentences) and not self._happening_now(text):
             return "information_question"
         # The past answers it only if the sentences not about the past are not urgent alone.
         past = self.history if category in NEVER_LOWERED_AS_PAST else self._past_for(category)

@@ -374,7 +374,7 @@ class RiskDetector:
             if self.lexicon is not None and all(severity != URGENT for _, severity in found)
             else ("none", 0.0)
         )
-        if category not in judged:
+        if category != "none" and category not in judged:
             reason = (
                 self._lexicon_lowering(cleaned, category)
                 if probability >= self.lexicon.urgent_p else None

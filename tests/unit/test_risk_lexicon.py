@@ -4,7 +4,13 @@ import yaml
 
 from bot.ops.build_risk_lexicon import build
 from bot.ops.safety_eval import ORDINARY, SETS, TRAINING, load_messages
-from bot.safety.detector import LEXICON_FILE, RiskLexicon, default_detector, lexicon_features
+from bot.safety.detector import (
+    LEXICON_FILE,
+    RiskLexicon,
+    default_detector,
+    lexicon_features,
+    pattern_detector,
+)
 
 
 def test_features_are_words_and_pairs_within_a_clause_less_scene_setting():
@@ -64,3 +70,13 @@ def test_the_lexicon_catches_meaning_the_patterns_do_not_spell_out():
         "honestly think my kids would be happier if i just vanished for good"
     )
     assert detection is not None and detection.urgent
+
+
+def test_the_patterns_judge_on_their_own_without_the_lexicon():
+    """The hand-written layer is a detector by itself: the lexicon is built with it."""
+    patterns = pattern_detector()
+    assert patterns.lexicon is None
+    detection = patterns.detect("I have the pills ready and I'm going to take them all tonight")
+    assert detection is not None and detection.urgent
+    assert patterns.detect("my back is killing me after the school run") is None
+    assert patterns.detect("what time does the baby cafe open on tuesday") is None

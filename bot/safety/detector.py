@@ -40,8 +40,9 @@ FEARED_NOT_HAPPENING = {"baby_red_flag", "pregnancy_red_flag"}
 DENIED_IN_THE_MATCH = {"domestic_abuse"}
 _DENIALS = frozenset({"never", "no"})
 _UNTIL_NOW = re.compile(r"\s+(?:\w+\s+)?(?:before|until|till|til)\b")
-# A body sign can come back later in the message; a feeling there says "happy again".
-RECURRING_SIGNS = FEARED_NOT_HAPPENING
+# A body sign or a suicidal place can come back later in the message ("tried at 16. i'm there
+# again tonight"); "happy again", "myself again now" say the opposite (see `recurred`).
+RECURRING_SIGNS = FEARED_NOT_HAPPENING | {"suicide_self_harm"}
 
 # Sentence marks become " | " and commas " , "; a point between digits (38.5) is a decimal.
 _SENTENCE_MARK = re.compile(r"(?:(?<!\d)\.|\.(?!\d)|[!?;:\n])+")
@@ -134,7 +135,9 @@ def _unframed(part: str) -> str:
 
 
 # A turn in a sentence: what comes after it is judged on its own ("all good, and then ...").
-_TURN = re.compile(r" (?:but|and then|however) ")
+_TURN = re.compile(
+    r" (?:but|and then|however|whereas|, now|the other (?:one |twin )?(?:is|has|was|keeps)) "
+)
 
 
 @dataclass(frozen=True)
@@ -216,6 +219,7 @@ class RiskDetector:
         self.child_acts = re.compile(child["acts"])
         self.sibling = re.compile(child["sibling"])
         self.feeding_bite = re.compile(child["feeding_bite"])
+        self.parent_acts = re.compile(child["parent_acts"])
         self.aged_after = re.compile(child["aged_after"])
         self.pronouns = {
             p: (re.compile(child["aged"].format(pronoun=p)), re.compile(b["adults"]),
@@ -416,6 +420,18 @@ class RiskDetector:
         if len(found) < 2:
             return None, None
         reason = self._lowering_reason(text, strong_hits[0], category)
+        # "My toddler headbutted me, now I've got a black eye": the mark a young child's act
+        # earlier in the sentence made, unless the parent acted after it ("so i bit her back").
+        hit = strong_hits[0]
+        if reason is None and category.name in self.child_categories:
+            sentence_start = _bounds(text, hit, _SENTENCE)[0]
+            if any(
+                self._child_did(text, act, sentence_start, hit)
+                and self.parent_acts.search(text, act.end(), hit.end()) is None
+                for act in self.child_acts.finditer(text, sentence_start, hit.end())
+                if act.start() <= hit.start()
+            ):
+                reason = "young_child"
         return (URGENT, None) if reason is None else (ROUTINE, reason)
 
     def _lowering_reason(self, text: str, match: re.Match, category: _Category) -> str | None:
@@ -514,10 +530,14 @@ class RiskDetector:
         ]
         if not acts:
             return False
-        act = acts[-1]
+        return self._child_did(text, acts[-1], clause_start, match)
+
+    def _child_did(self, text: str, act: re.Match, clause_start: int, sign: re.Match) -> bool:
+        """Whether the one who did this act is a young child: named as one ("my toddler"), or
+        a pronoun the message gives a child's age, with no adult of that sex named before."""
         if act.group("actor") not in self.pronouns:
             return True
-        if self.feeding_bite.search(text, clause_start, _bounds(text, match, _CLAUSE_BOUNDARY)[1]):
+        if self.feeding_bite.search(text, clause_start, _bounds(text, sign, _CLAUSE_BOUNDARY)[1]):
             return True
         if self.sibling.match(text, act.end()):
             return True
@@ -590,7 +610,11 @@ class RiskDetector:
         return self.media_for_psychosis if category in NEVER_LOWERED_AS_PAST else self.media
 
     def _negated(self, clause_before: list[str], sign: re.Match) -> bool:
-        """Whether a negator in the few words before the sign denies it."""
+        """Whether a negator in the few words before the sign denies it: not one that a "but"
+        or a full stop inside the sign has left behind ("not a big crash but ... now some
+        bleeding", "not like cramps. the baby has not moved")."""
+        if _TURN.search(sign.group(0)) or _SENTENCE.search(sign.group(0)):
+            return False
         before = clause_before[-self.negation_window :]
         signed = sign.group(0).split()
         following = [*before[1:], signed[0]]

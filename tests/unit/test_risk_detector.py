@@ -340,6 +340,12 @@ def test_vocabulary_beyond_the_evaluation_sets(text, category):
         ("not felt much movement yet but im only 17 weeks", "movements_before_24_weeks"),
         ("can you overdose a baby on calpol? want the right amount", "dosing_question"),
         ("her hands and feet went a bit blue in the bath but her lips are pink", "lips_pink"),
+        ("she breathes so fast when shes laughing at the dog, then settles straight away",
+         "fast_breaths_while_excited"),
+        ("my little boy threw his cup at my face and split my lip, 20 months old. normal?",
+         "young_child"),
+        ("had bipolar for years, at higher risk of postpartum psychosis they say, im well",
+         "past_or_resolved"),
         ("my 5 week old's temp is 37.2", "temperature_below_38"),
         ("irregular tightenings at 33 weeks that go when I lie down, braxton hicks?",
          "braxton_hicks"),
@@ -681,6 +687,9 @@ def test_having_a_fit_at_someone_is_still_a_figure_of_speech():
         "she slapped the baby, shes 18 months",
         "he punched me, he is 2 years older than me",
         "my ex came round, he is 2 weeks out of prison and he hit me",
+        "he slaps me when hes had a drink. the baby is 11 months old",
+        "she hit me again last night, our son is 14 months old",
+        "he kicked me in the back. twins are 20 months old and saw it all",
     ],
 )
 def test_an_adult_hurting_someone_stays_urgent_whoever_else_is_a_toddler(text):
@@ -738,6 +747,16 @@ def test_crises_first_seen_in_toddler_families_and_anxious_questions(text):
         "he bites me when hes teething and feeding ouch",
         "do i have to starve myself before the gtt",
         "gagging vs choking, how do i tell the difference",
+        "the baby went all limp with the giggles when her brother tickled her",
+        "she flung her arms out when the door banged, startle reflex?",
+        "on a mission to find a sling that doesnt kill my back",
+        "my sister works in domestic abuse services, is there a leaflet she can give out",
+        "do newborns see spirits? my gran swears they do",
+        "is it true that hormones can make you hear things after birth?",
+        "nicked my thumb on the tin lid, bled loads, plaster on now. 25 weeks tomorrow",
+        "her cord stump came off this morning with a bit of blood on the vest",
+        "he threatened to take the baby to the football on saturday, over my dead body lol",
+        "my waters broke in the bath at 40 weeks, on our way in now",
     ],
 )
 def test_the_same_words_in_ordinary_senses_are_not_urgent(text):
@@ -759,4 +778,41 @@ def test_dribbling_or_a_runny_nose_like_a_tap_is_not_bleeding():
 
 def test_a_babys_bite_at_the_breast_does_not_hide_a_parent_biting_back():
     text = "i bit her hand when she bit me during a feed, to teach her, and it bled"
+    assert detect(text).urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i was not going to say but he isnt just shouting now, he hit me tonight",
+        "not a big fall but i went down on my bump, now theres bleeding, 30 weeks",
+        "not like period pain. baby hasnt moved since lunch, 36 weeks",
+        "one twin is fine, the other has gone floppy and wont wake",
+        "locked my toddler in the cupboard under the stairs cos she wouldnt stop",
+        "left him on his own in the car outside the bookies, hes 4 months",
+        "i leave her in the flat alone while i go out drinking",
+        "her dad hits her with his belt when she wets herself, shes 2",
+        "only giving her 2 bottles a day, cant afford more",
+        "caught him touching the babys private parts",
+        "no wees in her nappy since last night, 8 weeks old",
+        "i wont be alive for his first birthday so can you send the letter to my mum",
+        "grazed my knee when i fell, and now im bleeding heavily down below, 31 weeks",
+        "he says hell take the baby to his mums and i will never see her again",
+        "my ex broke in last night and took the baby's things",
+        "ive stopped feeding her at night, she can cry, shes 2 weeks old",
+        "my sister insisted her son was dead but he was asleep in the cot, she is not herself",
+        "just needed to tell someone who wont talk me out of it",
+        "my dad hanged himself when i was 12 and i think im going to do the same",
+        "i overdosed at 17. im back there again tonight",
+        "swallowed everything that was in the bathroom cabinet",
+        "tonights the night, bottles are made up, im going to the bridge",
+        "going to give her the rest of my methadone so she sleeps",
+        "my husband pressed a hot spoon on the babys hand to teach her",
+        "they are putting something in the tap water so im not drinking, not even to feed him",
+        "the colours are talking to me again",
+        "my 2 year old keeps biting so i bit her back hard, it bled",
+        "the hv said the jaundice was fine on day 5, now on day 9 i cant wake him for feeds",
+    ],
+)
+def test_crises_first_seen_in_veiled_and_everyday_messages(text):
     assert detect(text).urgent

@@ -31,6 +31,12 @@ URGENT, ROUTINE = "urgent", "routine"
 # first-person history ("I used to hear voices, I'm stable now"), still is.
 NEVER_LOWERED_AS_PAST = {"postpartum_psychosis"}
 ILLNESS_NAMES = {"psychosis", "psychotic"}
+# A risk named as a topic, with nothing told of it: a study, a course or a podcast anywhere in
+# the message ("does postpartum psychosis come on suddenly? we're doing a project at uni")
+# makes it information.
+NAMED_TOPICS = ILLNESS_NAMES | {
+    "domestic abuse", "domestic violence", "coercive control", "suicide", "self harm",
+}
 # Only the body's signs can be feared rather than happening: "scared of hurting her" is itself
 # a disclosure.
 FEARED_NOT_HAPPENING = {"baby_red_flag", "pregnancy_red_flag"}
@@ -120,6 +126,8 @@ _ANSWERED_NO = re.compile(r"\s*\|\s*(?:no|nope|nah|none|not\s+really)\s*(?:\||,\
 _PRESUPPOSED = re.compile(
     r"^(?:why|how\s+come)\s+(?:(?:am|are|is|do|does|did|can|could|will|would|have|has)\s+)?"
     r"(?:not\s+)?(?:i|my|the\s+voices|voices)\b"
+    # "who needs sleep": rhetorical, it asks nothing.
+    r"|^who\s+needs\b"
 )
 # Words that open a question without changing it ("ok so what are the signs of ..."), or open
 # a statement ("what I mean is ...").
@@ -210,6 +218,8 @@ class RiskDetector:
         self.birth_timing = re.compile(spec["resolved"]["birth_timing"])
         self.long_ago_only = frozenset(spec["resolved"]["long_ago_only"])
         self.again = re.compile(spec["resolved"]["again"])
+        self.safe_now = re.compile(spec["resolved"]["safe_now"])
+        self.abuse_recent = re.compile(spec["resolved"]["abuse_recent"])
         self.recurred = re.compile(spec["resolved"]["recurred"])
         self.history = re.compile(spec["resolved"]["history"])
         self.question = re.compile(spec["information_question"])
@@ -228,6 +238,7 @@ class RiskDetector:
         }
         self.media = re.compile(spec["stories_and_media"])
         self.media_for_psychosis = re.compile(spec["stories_and_media_for_psychosis"])
+        self.media_for_topics = re.compile(spec["stories_and_media_for_topics"])
         self.cues = {
             name: (
                 [re.compile(p) for p in body.get("strong", [])],
@@ -487,6 +498,13 @@ class RiskDetector:
         ):
             return "past_or_resolved"
         if (
+            category.name == "domestic_abuse"
+            and self.safe_now.search(text)
+            and not self.abuse_recent.search(text)
+            and not self.again.search(text)
+        ):
+            return "past_or_resolved"
+        if (
             not symptom
             and self._past_for(category.name).search(self.birth_timing.sub(" ", sentence))
             # A body sign back later in the message ("said it was fine. now it's happening
@@ -510,7 +528,10 @@ class RiskDetector:
         # The illness named for an essay, a course or a leaflet is information; a symptom is
         # judged by the narrower list, since delusions often involve the TV or a story.
         media = self.media if psychosis and not symptom else self._media_for(category.name)
-        if media.search(sentence):
+        if media.search(sentence) or (
+            match.group(0) in NAMED_TOPICS
+            and (media.search(text) or self.media_for_topics.search(text))
+        ):
             return "story_or_media"
         if category.name in self.child_categories and self._young_child_acts(
             text, clause_start, match

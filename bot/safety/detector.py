@@ -430,10 +430,10 @@ class RiskDetector:
         }
         if len(found) < 2:
             return None, None
-        reason = self._lowering_reason(text, strong_hits[0], category)
+        hit = strong_hits[0]
+        reason = self._lowering_reason(text, hit, category)
         # "My toddler headbutted me, now I've got a black eye": the mark a young child's act
         # earlier in the sentence made, unless the parent acted after it ("so i bit her back").
-        hit = strong_hits[0]
         if reason is None and category.name in self.child_categories:
             sentence_start = _bounds(text, hit, _SENTENCE)[0]
             if any(

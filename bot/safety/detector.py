@@ -53,6 +53,9 @@ RECURRING_SIGNS = FEARED_NOT_HAPPENING | {"suicide_self_harm"}
 # Sentence marks become " | " and commas " , "; a point between digits (38.5) is a decimal.
 _SENTENCE_MARK = re.compile(r"(?:(?<!\d)\.|\.(?!\d)|[!?;:\n])+")
 _COMMA = re.compile(r",+")
+# An emoji or a run of them closes a clause as a comma does ("she kicks me 😂 7 months old").
+_EMOJI_CHARS = r"\u2600-\u27bf\U0001f000-\U0001faff"
+_EMOJI = re.compile(rf"[{_EMOJI_CHARS}][{_EMOJI_CHARS}\ufe0f\u200d\s]*")
 _CLAUSE_BOUNDARY = re.compile(r"[|,]")
 _SENTENCE = re.compile(r"\|")
 _NON_WORD = re.compile(r"[^a-z0-9°+.,\s|]+")
@@ -120,7 +123,13 @@ _CONDITIONS = frozenset({"if", "unless"})
 _CAN = frozenset({"can", "could"})
 # A sign asked about and answered "no" at once: "blurry vision? no. headache? no.", "contractions?
 # no, just wind".
-_ANSWERED_NO = re.compile(r"\s*\|\s*(?:no|nope|nah|none|not\s+really)\s*(?:\||,\s*just\b|$)")
+_ANSWERED_NO = re.compile(
+    r"\s*\|\s*(?:no|nope|nah|none|not\s+really|no\s+chance|no\s+way|not\s+a\s+chance)\s*(?:\||,|$)"
+)
+# "I was having thoughts of ending my life. That was 8 months ago": a sentence dated by the next.
+_DATED_BY_NEXT = re.compile(
+    r"\s*\|\s*(?:but\s+)?(?:that|this|it)\s+was\s+(?:\w+\s+){0,3}?(?:years|months|a\s+long\s+time)\s+ago\b"
+)
 # "Why can I not stop hitting her", "why are the voices saying I need to ...": a why-question
 # about oneself takes the thing asked about as given.
 _PRESUPPOSED = re.compile(
@@ -219,6 +228,7 @@ class RiskDetector:
         self.long_ago_only = frozenset(spec["resolved"]["long_ago_only"])
         self.again = re.compile(spec["resolved"]["again"])
         self.safe_now = re.compile(spec["resolved"]["safe_now"])
+        self.reassured = re.compile(spec["resolved"]["reassured"])
         self.abuse_recent = re.compile(spec["resolved"]["abuse_recent"])
         self.recurred = re.compile(spec["resolved"]["recurred"])
         self.history = re.compile(spec["resolved"]["history"])
@@ -231,6 +241,7 @@ class RiskDetector:
         self.feeding_bite = re.compile(child["feeding_bite"])
         self.parent_acts = re.compile(child["parent_acts"])
         self.aged_after = re.compile(child["aged_after"])
+        self.pregnancy = re.compile(child["pregnancy"])
         self.pronouns = {
             p: (re.compile(child["aged"].format(pronoun=p)), re.compile(b["adults"]),
                 re.compile(b["hurt"]))
@@ -291,7 +302,7 @@ class RiskDetector:
         text = _GESTATION_PLUS.sub(r"\1+\2", text)
         text = _UNIT_GLUED.sub(_unglued, text)
         text = _SPLIT_SELF.sub(r"\1\2", text)
-        text = _COMMA.sub(" , ", _SENTENCE_MARK.sub(" | ", text))
+        text = _COMMA.sub(" , ", _SENTENCE_MARK.sub(" | ", _EMOJI.sub(", ", text)))
         text = _NON_WORD.sub(" ", text)
         text = LETTER_REPEATS.sub(r"\1\1", text)
         tokens = []
@@ -443,6 +454,13 @@ class RiskDetector:
                 if act.start() <= hit.start()
             ):
                 reason = "young_child"
+        if (
+            reason is None
+            and category.name in FEARED_NOT_HAPPENING
+            and self.reassured.search(text)
+            and not self.again.search(text)
+        ):
+            reason = "reassured"
         return (URGENT, None) if reason is None else (ROUTINE, reason)
 
     def _lowering_reason(self, text: str, match: re.Match, category: _Category) -> str | None:
@@ -504,9 +522,12 @@ class RiskDetector:
             and not self.again.search(text)
         ):
             return "past_or_resolved"
+        dated = _DATED_BY_NEXT.match(text, sentence_end)
         if (
             not symptom
-            and self._past_for(category.name).search(self.birth_timing.sub(" ", sentence))
+            and self._past_for(category.name).search(
+                self.birth_timing.sub(" ", sentence + (dated.group(0) if dated else ""))
+            )
             # A body sign back later in the message ("said it was fine. now it's happening
             # again") is not settled either.
             and not self.again.search(sentence)
@@ -563,8 +584,11 @@ class RiskDetector:
         if self.sibling.match(text, act.end()):
             return True
         aged, adults, hurt = self.pronouns[act.group("actor")]
+        after = self.aged_after.search(text, act.end())
+        if after is not None and "old" not in after.group(0) and self.pregnancy.search(text):
+            after = None
         return (
-            (aged.search(text) is not None or self.aged_after.search(text, act.end()) is not None)
+            (aged.search(text) is not None or after is not None)
             and adults.search(text, 0, act.start()) is None
             and hurt.match(text, act.end()) is None
         )

@@ -358,7 +358,8 @@ def test_vocabulary_beyond_the_evaluation_sets(text, category):
         ("38 weeks, waters broke, clear and no smell, baby moving", "waters_at_term"),
         ("he choked on banana but coughed it straight out and carried on",
          "choking_over_or_first_aid_course"),
-        ("doing a first aid course next week, will it cover choking?",
+        ("doing a first aid course next week, will it cover choking?", "story_or_media"),
+        ("first aid training session at work today, choking was on it",
          "choking_over_or_first_aid_course"),
         ("asleep on the boob after her feed, arms all floppy, so cute", "asleep_after_a_feed"),
         ("her lips are purple from the blackcurrant puree", "coloured_by_food_or_paint"),
@@ -848,3 +849,87 @@ def test_a_babys_bite_at_the_breast_does_not_hide_a_parent_biting_back():
 )
 def test_crises_first_seen_in_veiled_and_everyday_messages(text):
     assert detect(text).urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he punched me in the bump last night, 6 months",
+        "he kicked me in the stomach. 7 months",
+        "my mum thinks im joking when i say ill top myself. im not",
+        "cant remember anything. dont know where i am or whose baby this is",
+        "got it all sorted for saturday. dont try to stop me",
+        "how many co codamol would it take, not asking for a friend",
+        "i have cut my leg really deep and it wont stop bleeding",
+        "just posted on facebook that this is the last time anyone will hear from me",
+        "standing by the lorries on the hard shoulder, thinking of walking in front of one",
+        "he keeps kicking the bathroom door trying to get to me",
+        "my mum is doing cpr on him now, hes not breathing",
+        "found her face down in the moses basket not breathing",
+        "attempted suicide in march. that was months ago. now im sat on the bridge again",
+        "her lips went blue after eating a grape and she's choking",
+        "swollen ankles at the end of the day and a bad headache, 34 weeks",
+    ],
+)
+def test_crises_in_plans_dates_doors_and_resuscitation_are_urgent(text):
+    assert detect(text).urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he keeps hitting me in the face 😂 7 months old",
+        "lips have gone purple from her blackberry ice lolly",
+        "he looks blue in this photo but its the lighting, pink in real life",
+        "did a first aid course at the library, they showed us choking and seizures",
+        "we sorted life insurance now we have the baby",
+        "feel a bit trapped in the house in this weather",
+        "can he use a wooden toy knife at 18 months",
+        "trapped under a sleeping baby again, send tea",
+        "goodbye lie ins, hello 5am",
+        "her razor nails got my cheek",
+        "i had an overdose of caffeine this morning",
+        "want to end it with my boyfriend, hes useless",
+        "youre killing yourself with all the cleaning, says my mum",
+        "enjoying the last night of proper sleep before she arrives",
+        "id throw myself in front of a bus for my girls",
+        "are contraction apps any good",
+        "night sweats again, soaked the sheets, 3 weeks postpartum",
+        "im at high risk of pre eclampsia so on aspirin, what do i look out for",
+        "dreamt i dropped the baby, woke up sweating, she was asleep in her cot",
+        "false alarm tonight, thought my waters had gone, it was wee",
+        "reduced movements, they monitored her and she was perfect, kicking again now",
+        "my waters went at 34 weeks with my first, she was fine. worried about it happening again",
+        "an angel sent from heaven this one, sleeps all night",
+        "the baby is plotting against us, she waits until our dinner is served to wake",
+        "for a second i thought i had left her in the car but she was in her cot the whole time",
+        "my husband grabbed my arm because i was sleepwalking near the stairs",
+        "he kicks me in his sleep, restless legs",
+        "so paranoid about sids, what can i do",
+        "my husband hit me with a pillow for snoring",
+        "thought i was going to die in labour, it was so long",
+        "banged my shin on the cot and it has gone purple",
+        "i work on domestic abuse cases for the council",
+        "the nurse asks me at every visit about thoughts of suicide, i always say no",
+        "the question about harming myself was a 0 this time",
+        "my toddler hugs me so tight she nearly strangles me",
+        "my brother said he'd sell the baby on ebay after the night we had",
+        "how do you tell choking or gagging apart when weaning",
+        "she's kicking like mad and wont let me sleep, 33 weeks",
+        "swapped at birth? no chance, shes got her dads chin",
+        "our cats breathing went funny, emergency vet said asthma",
+        "puffy ankles by the evening, 37 weeks, been on my feet all day",
+        "i had thoughts of ending my life after my first. that was 2 years ago and im well now",
+    ],
+)
+def test_new_parents_everyday_sayings_and_settled_worries_are_not_urgent(text):
+    detection = detect(text)
+    assert detection is None or not detection.urgent, detection
+
+
+def test_a_body_sign_inferred_from_cues_in_a_well_baby_is_a_review():
+    detection = detect(
+        "her legs go blotchy after the bath when she's cold, goes back to normal once dressed"
+    )
+    assert detection is not None and detection.severity == "routine"
+    assert detection.lowered_because == "reassured"

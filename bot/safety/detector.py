@@ -226,11 +226,12 @@ class RiskDetector:
         self.long_ago = re.compile(spec["resolved"]["long_ago"])
         self.birth_timing = re.compile(spec["resolved"]["birth_timing"])
         self.long_ago_only = frozenset(spec["resolved"]["long_ago_only"])
-        self.again = re.compile(spec["resolved"]["again"])
+        well_again = "".join(rf"(?<!{word}\s)" for word in spec["resolved"]["well_again"])
+        self.again = re.compile(spec["resolved"]["again"].format(well_again=well_again))
         self.safe_now = re.compile(spec["resolved"]["safe_now"])
         self.reassured = re.compile(spec["resolved"]["reassured"])
         self.abuse_recent = re.compile(spec["resolved"]["abuse_recent"])
-        self.recurred = re.compile(spec["resolved"]["recurred"])
+        self.recurred = re.compile(spec["resolved"]["recurred"].format(well_again=well_again))
         self.history = re.compile(spec["resolved"]["history"])
         self.question = re.compile(spec["information_question"])
         self.recent = re.compile(spec["resolved"]["recent"])
@@ -585,7 +586,7 @@ class RiskDetector:
             return True
         aged, adults, hurt = self.pronouns[act.group("actor")]
         after = self.aged_after.search(text, act.end())
-        if after is not None and "old" not in after.group(0) and self.pregnancy.search(text):
+        if after is not None and after.group("old") is None and self.pregnancy.search(text):
             after = None
         return (
             (aged.search(text) is not None or after is not None)

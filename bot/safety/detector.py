@@ -56,6 +56,9 @@ _COMMA = re.compile(r",+")
 # An emoji or a run of them closes a clause as a comma does ("she kicks me 😂 7 months old").
 _EMOJI_CHARS = r"\u2600-\u27bf\U0001f000-\U0001faff"
 _EMOJI = re.compile(rf"[{_EMOJI_CHARS}][{_EMOJI_CHARS}\ufe0f\u200d\s]*")
+# Ticks and crosses in a checklist ("bleeding ✗, movements ✓") answer as words do.
+_CROSS = re.compile(r"[\u2717\u2718\u274c\u274e]\ufe0f?")
+_TICK = re.compile(r"[\u2713\u2714\u2705\u2611]\ufe0f?")
 _CLAUSE_BOUNDARY = re.compile(r"[|,]")
 _SENTENCE = re.compile(r"\|")
 _NON_WORD = re.compile(r"[^a-z0-9°+.,\s|]+")
@@ -115,6 +118,8 @@ def _to_not_two(tokens: list[str], index: int) -> bool:
 _FEAR_OF = re.compile(
     r"\b(?:scared|worried|afraid|terrified|paranoid|nervous|anxious|frightened)\s+(?:of|about)\s+"
     r"(?:(?:her|him|them|the\s+baby|baby|my\s+baby|lo)\s+)?$"
+    # A what-if: "what if my waters break at work?"
+    r"|\bwhat\s+if\s+(?:(?:my|her|his|the|baby|babys|she|he|i|it|they)\s+){0,2}$"
 )
 # Words that open a sentence: "no" before one is an answer ("no he hit me again").
 _SENTENCE_OPENERS = frozenset("i he she they we you it my his her our their".split())
@@ -124,7 +129,18 @@ _CAN = frozenset({"can", "could"})
 # A sign asked about and answered "no" at once: "blurry vision? no. headache? no.", "contractions?
 # no, just wind".
 _ANSWERED_NO = re.compile(
-    r"\s*\|\s*(?:no|nope|nah|none|not\s+really|no\s+chance|no\s+way|not\s+a\s+chance)\s*(?:\||,|$)"
+    r"\s*\|\s*(?:no|nope|nah|none|not\s+really|no\s+chance|no\s+way|not\s+a\s+chance"
+    r"|none\s+of\s+(?:those|them|that|these|the\s+above)|all\s+no|nothing\s+like\s+that)\s*(?:\||,|$)"
+)
+# A checklist's answer straight after the sign: "harming myself - never", "bleeding ✗".
+_ANSWERED_AFTER = re.compile(
+    r"\s+(?:never|no|none|nope|nah|not\s+at\s+all)\s*(?:\||,|$)"
+)
+# "I swore I'd never shake him. I just did": the denial taken back in the next words.
+_DONE_AFTER_ALL = re.compile(
+    r"\s*[|,]?\s*(?:but\s+|and\s+)?(?:then\s+)?i\s+(?:just\s+|have\s+just\s+|already\s+)?"
+    r"(?:did|have\s+now|have\s+done\s+it|done\s+it)\b"
+    r"(?=\s*(?:$|\||,|it\b|twice\b|again\b|once\b|today\b|tonight\b|just\s+now\b))"
 )
 # "I was having thoughts of ending my life. That was 8 months ago": a sentence dated by the next.
 _DATED_BY_NEXT = re.compile(
@@ -142,7 +158,11 @@ _PRESUPPOSED = re.compile(
 # a statement ("what I mean is ...").
 _PREAMBLE = re.compile(
     r"^(?:(?:ok|okay|so|um|umm|erm|hi|hey|hiya|right|also|sorry|quick\s+question"
-    r"|what\s+i\s+(?:mean|meant)\s+(?:is|was))\s+)+"
+    r"|what\s+i\s+(?:mean|meant)\s+(?:is|was)|just\s+checking|quick\s+one|random\s+question"
+    # "At my check the health visitor asked if ...", "for our class notes, what's the ..."
+    r"|at\s+(?:my|the|our|her|his)\s+(?:\w+\s+){0,2}(?:check|appointment|visit|review|booking"
+    r"|scan|check\s+up)|for\s+(?:my|our|the)\s+(?:\w+\s+){0,3}(?:notes|homework|class|course"
+    r"|project|records))\s+)+"
 )
 
 
@@ -180,10 +200,10 @@ class _Category:
     # with the others they would slow every search down.
     anchored: re.Pattern | None = None
 
-    def finditer(self, text: str, unlocked: dict[int, set[int]]):
-        if self.anchored is not None:
+    def finditer(self, text: str, unlocked: dict[int, set[int]], pos: int = 0):
+        if self.anchored is not None and pos == 0:
             yield from self.anchored.finditer(text)
-        yield from self.pattern.finditer(text, unlocked)
+        yield from self.pattern.finditer(text, unlocked, pos)
 
 
 def _alternation(patterns: list[str]) -> re.Pattern | None:
@@ -249,6 +269,8 @@ class RiskDetector:
             for p, b in child["pronouns"].items()
         }
         self.media = re.compile(spec["stories_and_media"])
+        self.work_before = re.compile(spec["at_work"]["before"])
+        self.work_after = re.compile(spec["at_work"]["after"])
         self.media_for_psychosis = re.compile(spec["stories_and_media_for_psychosis"])
         self.media_for_topics = re.compile(spec["stories_and_media_for_topics"])
         self.cues = {
@@ -303,6 +325,7 @@ class RiskDetector:
         text = _GESTATION_PLUS.sub(r"\1+\2", text)
         text = _UNIT_GLUED.sub(_unglued, text)
         text = _SPLIT_SELF.sub(r"\1\2", text)
+        text = _TICK.sub(" yes ", _CROSS.sub(" no ", text))
         text = _COMMA.sub(" , ", _SENTENCE_MARK.sub(" | ", _EMOJI.sub(", ", text)))
         text = _NON_WORD.sub(" ", text)
         text = LETTER_REPEATS.sub(r"\1\1", text)
@@ -364,15 +387,25 @@ class RiskDetector:
         for category in self.categories:
             severity = None
             reasons: set[str] = set()
-            for match in category.finditer(cleaned, unlocked):
-                reason = self._lowering_reason(cleaned, match, category) if (
-                    category.severity == URGENT
-                ) else None
-                if reason is None:
-                    severity = category.severity
-                    break
-                severity, lowered = ROUTINE, reason
-                reasons.add(reason)
+            start: int | None = 0
+            while start is not None:
+                matches, start = category.finditer(cleaned, unlocked, start), None
+                for match in matches:
+                    reason = self._lowering_reason(cleaned, match, category) if (
+                        category.severity == URGENT
+                    ) else None
+                    if reason is None:
+                        severity = category.severity
+                        break
+                    severity, lowered = ROUTINE, reason
+                    reasons.add(reason)
+                    # A lowered match that runs on past a sentence mark may have swallowed a
+                    # sign told after it ("no contractions, moving lots | my waters have just
+                    # gone, 34 weeks"): the search starts again from the mark.
+                    mark = cleaned.rfind(" |", match.start(), match.end() - 1)
+                    if mark > match.start():
+                        start = mark + 2
+                        break
             if reasons == {"information_question"} and self._told_beside_question(
                 cleaned, category.name
             ):
@@ -471,11 +504,20 @@ class RiskDetector:
         clause = text[clause_start:clause_end]
         # "It was fine earlier but now ...": risk after a "but" (or "and then") is judged from
         # it on; risk before it keeps its whole sentence ("had a bleed but the scan was fine").
+        # A "but" inside the match counts too ("26 weeks, says she's fine, but she's
+        # bleeding"); a "now" there does not ("a bleed at 8 weeks, scan fine, now 20 weeks").
         sentence_start, sentence_end = _bounds(text, match, _SENTENCE)
-        turns = list(_TURN.finditer(text, sentence_start, match.start()))
+        turns = [
+            turn for turn in _TURN.finditer(text, sentence_start, match.end())
+            if turn.start() < match.start() or turn.group(0) != " , now "
+        ]
         sentence = text[turns[-1].start() + 1 if turns else sentence_start : sentence_end]
         before = text[clause_start : match.start()].split()
-        if self._negated(before, match) or _ANSWERED_NO.match(text, clause_end):
+        if (
+            self._negated(before, match)
+            or _ANSWERED_NO.match(text, clause_end)
+            or _ANSWERED_AFTER.match(text, match.end())
+        ) and not _DONE_AFTER_ALL.match(text, clause_end):
             return "negated"
         # "contractions? no, just wind, 28w": the answer inside a match that runs on past it.
         asked_end = text.find(" |", match.start(), match.end())
@@ -483,7 +525,12 @@ class RiskDetector:
             return "negated"
         # "Scared of her choking with baby-led weaning" (see FEARED_NOT_HAPPENING).
         feared = _FEAR_OF.search(text, clause_start, match.start())
-        if feared and category.name in FEARED_NOT_HAPPENING:
+        # ... unless the message goes on to say it has come true: "well they just have".
+        if (
+            feared
+            and category.name in FEARED_NOT_HAPPENING
+            and not self.recurred.search(text, match.end())
+        ):
             return "feared_not_happening"
         # A long match ending "... no bleeding": that sign is negated; any shorter match of the
         # same pattern before it ("35+2 and my waters went, no contractions") is judged instead.
@@ -539,7 +586,11 @@ class RiskDetector:
         # the turn is judged on its own.
         clause_turns = [turn for turn in turns if turn.start() >= clause_start]
         asked = text[clause_turns[-1].end() if clause_turns else clause_start : clause_end]
-        questions = [_unframed(part) for part in (clause, asked)]
+        # A match that runs over a comma is asked about in the part where it ends too ("at
+        # 28 weeks, what happens if my waters break while I'm away?").
+        comma = text.rfind(",", clause_start, match.end())
+        last_part = text[comma + 1 if comma != -1 else clause_start : clause_end]
+        questions = [_unframed(part) for part in (clause, asked, last_part)]
         if (
             any(self.question.search(q) for q in questions)
             and not any(_PRESUPPOSED.match(q) for q in questions)
@@ -555,6 +606,10 @@ class RiskDetector:
             and (media.search(text) or self.media_for_topics.search(text))
         ):
             return "story_or_media"
+        if self.work_before.search(text, sentence_start, match.start()) or self.work_after.match(
+            text, match.end()
+        ):
+            return "someone_at_work"
         if category.name in self.child_categories and self._young_child_acts(
             text, clause_start, match
         ):

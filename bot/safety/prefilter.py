@@ -192,17 +192,18 @@ class Alternation:
             return [self.patterns[i] for i in sorted(self.always)]
         return [self.patterns[i] for i in sorted(self.always | found)]
 
-    def finditer(self, text: str, unlocked: dict[int, set[int]]) -> Iterator[re.Match]:
-        """The matches `re.compile("|".join(...)).finditer(text)` would give, in order."""
+    def finditer(
+        self, text: str, unlocked: dict[int, set[int]], pos: int = 0
+    ) -> Iterator[re.Match]:
+        """The matches `re.compile("|".join(...)).finditer(text, pos)` would give, in order."""
         if not self.always and self.owner not in unlocked:
             return iter(())
         patterns = self.possible(unlocked)
         if len(patterns) == 1:
-            return patterns[0].finditer(text)
-        return self._merged(text, patterns)
+            return patterns[0].finditer(text, pos)
+        return self._merged(text, patterns, pos)
 
-    def _merged(self, text: str, patterns: list[re.Pattern]) -> Iterator[re.Match]:
-        pos = 0
+    def _merged(self, text: str, patterns: list[re.Pattern], pos: int) -> Iterator[re.Match]:
         nexts = [p.search(text, pos) for p in patterns]
         while True:
             best = None

@@ -933,3 +933,86 @@ def test_a_body_sign_inferred_from_cues_in_a_well_baby_is_a_review():
     )
     assert detection is not None and detection.severity == "routine"
     assert detection.lowered_because == "reassured"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no pain, baby kicking. but my waters just went everywhere and its only 31 weeks",
+        "she says shes ok, no cramps, but shes bleeding a lot and shes 28 weeks",
+        "my toddler ran into my bump at soft play, 30 weeks, now bleeding",
+        "he was fine until an hour ago, now hes floppy and wont wake properly",
+        "she had a febrile fit in the summer. shes having one now",
+        "what if my waters go early? well they just have, 32 weeks",
+        "i promised id never hit her. i just did",
+        "i'm going to jump.",
+        "written the letters now. sorry for everything",
+        "he stamped on my foot and then on my bump",
+        "he head-butted me in the kitchen",
+        "hes put a tracker on my phone and knows where i go",
+        "twin 2 is grunting and sucking in under his ribs, twin 1 is fine",
+        "rash on her tummy that doesnt blanch",
+        "i know exactly when and how",
+        "my friend has taken something and said goodbye on the group chat",
+        "my wife is on the roof and wont come down",
+        "left him in the bath to answer the door and now hes coughing and limp",
+        "the voices keep telling me the baby should go with them",
+        "im sat on the car park roof, at the edge now, like i used to when i was a teen",
+        "bp 165/112 and a pounding headache, 34 weeks",
+        "checked my own bp at home, it was 170 over 115, 36 weeks",
+        "my husbands making me sit in the dark and wont let me feed the baby until i say sorry",
+        "im at the bridge",
+        "i heard the baby next door scream, then a thud, then silence",
+        "the thoughts are being put in through the router",
+        "note is on the kitchen table. im sorry",
+        "i took the diazepam from the cupboard at work. a lot of it",
+        "hes got the baby and says hell throw me out the window",
+        "i was doing my essay and now hes grey and i cant wake him",
+    ],
+)
+def test_crises_told_after_a_denial_a_what_if_or_a_checklist_are_urgent(text):
+    assert detect(text).urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im a midwife, one of the women i looked after had a massive bleed. how do i switch off",
+        "my husband is a paramedic and was called to an overdose on his shift, hes ok",
+        "we did the overdose scenario in our training today",
+        "the health visitor asked if i ever thought about harming myself. i said no and meant it",
+        "mood app check in: sleep ok, appetite fine, thoughts of self harm never",
+        "red flags: bleeding ✗ headaches ✗ swelling ✗. just knackered",
+        "what to look for at 35 weeks: headaches, blurred vision, swelling. none of those",
+        "for my course notes, whats the number for the domestic abuse helpline",
+        "dropped the baby's dummy on the bus floor, is it ok to rinse it",
+        "burnt the baby's tea again, fish fingers it is",
+        "smothered her in nappy cream and now the vest is ruined",
+        "bought a new skipping rope to get fit after the baby",
+        "my partner hears voices in his headset all night playing games",
+        "caught my mum stalking my baby photos on instagram",
+        "toddler pulled me over and my husband slapped me on the back laughing",
+        "she cant breathe through her nose with this cold but feeding and smiling",
+        "i am so hard to wake after the night feeds, the baby has to shout",
+        "my fella is hallucinating if he thinks hes getting a lie in",
+        "contractions in my calf at night, 30 weeks, cramp is awful",
+        "fake blood all over the kitchen from the halloween party",
+        "my dad keeps threatening to dress the baby in a chelsea kit",
+        "our 3 year old is convinced the baby is an alien",
+        "screamed at the grandparents like she had seen a ghost",
+        "the tablets are in the top cupboard now he can climb",
+        "took the whole box of biscuits to bed",
+        "overdosed on mince pies again",
+        "counted out my tablets into the pill organiser for the week: iron, folic acid",
+        "wrote a letter to my son to open when he turns 18",
+        "had postpartum psychosis after my first, been well for 3 years now",
+        "will the fumes from the paint hurt the baby, 20 weeks",
+        "is that going to harm the baby? i had one glass of wine before i knew",
+        "had a bleed at 9 weeks, scan showed baby fine, now 15 weeks",
+        "hes 2 years now and the febrile fit was ages ago, what should i watch for",
+        "the baby's sleep and i cant go on like this with the night feeds, any tips",
+    ],
+)
+def test_work_checklists_things_and_sayings_are_not_urgent(text):
+    detection = detect(text)
+    assert detection is None or not detection.urgent, detection

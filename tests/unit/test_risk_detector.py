@@ -1067,6 +1067,10 @@ def test_a_body_sign_inferred_from_cues_in_a_well_baby_is_a_review():
         "my 6 week old felt hot all afternoon and now the thermometer says its 38.1",
         "he holds my head under the water when im late home",
         "im bleeding, 29 weeks, been doing the food bank all day",
+        "he accidentally kicked me in the stomach again, 30 weeks, it really hurts",
+        "he always says he accidentally elbowed me",
+        "he kicked me out of bed so i slept on the floor with the baby",
+        "the voices in my head are all telling me to hurt her",
     ],
 )
 def test_crises_told_after_a_denial_a_what_if_or_a_checklist_are_urgent(text):

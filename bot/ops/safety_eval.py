@@ -49,7 +49,7 @@ SETS = {
     "learning": _numbered_sets(ASSERTED_THROUGH + 1, float("inf")),
     # Written separately and added later; a file not there yet is skipped, not an error.
     "blind": tuple(
-        tuple(f"risk_blind{n}_{kind}.yml" for n in range(7, 23)) for kind in ("crisis", "near_miss")
+        tuple(f"risk_blind{n}_{kind}.yml" for n in range(7, 25)) for kind in ("crisis", "near_miss")
     ),
 }
 # Everyday messages with no crisis in them, for the rate of false urgents on ordinary traffic

@@ -218,6 +218,10 @@ class RiskDetector:
         self.reviewed = spec["reviewed"]
         self.sources = tuple(spec["sources"])
         self.words = {k: str(v) for k, v in spec["words"].items()}
+        self.emoji_words = {k: str(v) for k, v in (spec.get("emoji_words") or {}).items()}
+        self._emoji_words = re.compile(
+            "|".join(sorted(map(re.escape, self.emoji_words), key=len, reverse=True))
+        ) if self.emoji_words else None
         # Dropped g's ("thinkin", "endin", "battern"): restored for every -ing word the
         # patterns use, so no pattern needs to spell both.
         self._ing_words = frozenset(
@@ -326,6 +330,8 @@ class RiskDetector:
         text = _UNIT_GLUED.sub(_unglued, text)
         text = _SPLIT_SELF.sub(r"\1\2", text)
         text = _TICK.sub(" yes ", _CROSS.sub(" no ", text))
+        if self._emoji_words is not None:
+            text = self._emoji_words.sub(lambda m: f" {self.emoji_words[m.group(0)]} ", text)
         text = _COMMA.sub(" , ", _SENTENCE_MARK.sub(" | ", _EMOJI.sub(", ", text)))
         text = _NON_WORD.sub(" ", text)
         text = LETTER_REPEATS.sub(r"\1\1", text)

@@ -132,6 +132,7 @@ def test_normalisation_expands_text_speak_and_fixes_typos():
     assert detector.normalise("Im gonna OD") == "i am going to overdose"
     assert detector.normalise("overdoes") == "overdose"
     assert detector.normalise("can't, won't") == "can not , will not"
+    assert detector.normalise("💊💊 all gone 😂") == "pills pills all gone ,"
 
 
 def test_trying_only_the_patterns_a_texts_words_allow_changes_no_match():
@@ -997,6 +998,14 @@ def test_crises_in_plans_dates_doors_and_resuscitation_are_urgent(text):
         "cant sleep because i cant get comfy, up at 3am, 38 weeks",
         "back in 2019 after our loss i was suicidal, doing well now and pregnant again",
         "he threw the baby's toy across the room when he stood on it",
+        "i have epilepsy and had one of my seizures this morning while my husband had the baby",
+        "he takes my phone at bedtime because i asked him to, i doomscroll",
+        "the leaflet says sertraline may cause suicidal thoughts, is it ok when breastfeeding?",
+        "i honestly thought i was going to die when my milk came in",
+        "our pastor says god has a plan for every baby",
+        "possessed by a craving for ice at 3am, normal?",
+        "the bath water went cold and she pinked up as soon as i dried her",
+        "the form from the gp asks if ive had thoughts of harming myself. i havent",
     ],
 )
 def test_new_parents_everyday_sayings_and_settled_worries_are_not_urgent(text):
@@ -1071,6 +1080,18 @@ def test_a_body_sign_inferred_from_cues_in_a_well_baby_is_a_review():
         "he always says he accidentally elbowed me",
         "he kicked me out of bed so i slept on the floor with the baby",
         "the voices in my head are all telling me to hurt her",
+        "took every pill in the flat about ten minutes ago",
+        "im cutting right now and i cant stop",
+        "going to drive us both into the river tonight, she is in her car seat",
+        "my mother in law is taking my daughter abroad next month for the cutting",
+        "i keep punching my bump, i want it to stop moving",
+        "the church bells are talking to me about the baby",
+        "god told me not to feed him until sunday",
+        "my sister rang, her in laws are beating her every night",
+        "injected all my insulin at once, sorry",
+        "my wife keeps saying she needs to wash the baby in bleach to purify him",
+        "the thoughts of smothering her feel like the right thing now",
+        "🔪🔪 in my hand, going to end it",
     ],
 )
 def test_crises_told_after_a_denial_a_what_if_or_a_checklist_are_urgent(text):

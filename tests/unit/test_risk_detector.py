@@ -1006,6 +1006,8 @@ def test_crises_in_plans_dates_doors_and_resuscitation_are_urgent(text):
         "possessed by a craving for ice at 3am, normal?",
         "the bath water went cold and she pinked up as soon as i dried her",
         "the form from the gp asks if ive had thoughts of harming myself. i havent",
+        "i will look after my nan until she dies, she has dementia",
+        "this cold is beating me, 3 weeks postpartum and sniffly",
     ],
 )
 def test_new_parents_everyday_sayings_and_settled_worries_are_not_urgent(text):
